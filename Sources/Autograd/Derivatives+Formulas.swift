@@ -1,0 +1,333 @@
+// The backward formulas too long for one row of `Derivatives.table` (torch keeps these in
+// FunctionsManual.cpp). All are written with differentiable ops.
+
+extension Tensor {
+    /// `grad * alpha`, or `grad` itself when alpha is 1 (torch's `maybe_multiply`).
+    func scaled(by alpha: Scalar) throws(TensorError) -> Tensor {
+        alpha.doubleValue == 1 ? self : try mulScalar(alpha)
+    }
+
+    /// `zeros_like(self)`: a fresh zero tensor, outside the graph.
+    func zerosLike() throws(TensorError) -> Tensor {
+        try Tensor.zeros(shape, dtype: dtype, context: context)
+    }
+
+    /// `~mask` for a bool tensor.
+    func logicalNot() throws(TensorError) -> Tensor {
+        try Kernels.compare(.eq, self, .bool(false))
+    }
+
+    /// `torch.erf`. Backward: ErfBackward0.
+    public func erf() throws(TensorError) -> Tensor {
+        let out = try Kernels.unary(.erf, self)
+        Derivatives.named("erf").record(self, outputs: out)?.save(self)
+        return out
+    }
+}
+
+/// torch's `pow_backward`: `grad * (exponent * self ** (exponent - 1))`, zeros for exponent 0.
+func powBackward(_ grad: Tensor, _ x: Tensor, _ exponent: Scalar) throws(TensorError) -> Tensor {
+    if exponent.doubleValue == 0 { return try grad.zerosLike() }
+    let lowered: Scalar = exponent.isFloatingPoint ? .double(exponent.doubleValue - 1) : .int(exponent.intValue - 1)
+    return try grad.mul(try x.pow(lowered).mul(exponent))
+}
+
+/// torch's `pow_backward_self` for a tensor exponent.
+func powBackwardSelf(_ grad: Tensor, _ x: Tensor, _ exponent: Tensor) throws(TensorError) -> Tensor {
+    let zero = try Kernels.compare(.eq, exponent, 0)
+    return try grad.mul(try exponent.mul(try x.pow(try exponent.sub(1)))).maskedFill(zero, 0)
+}
+
+/// torch's `pow_backward_exponent`: `grad * result * log(self)`, 0 where self is 0 and the
+/// exponent non-negative.
+func powBackwardExponent(_ grad: Tensor, _ x: Tensor, _ exponent: Tensor, _ result: Tensor) throws(TensorError) -> Tensor {
+    let zeroBase = try Kernels.compare(.eq, x, 0)
+    let nonNegative = try Kernels.compare(.ge, exponent, 0)
+    let mask = try Kernels.binary(.mul, zeroBase, nonNegative)
+    return try grad.mul(try result.mul(try x.log()).maskedFill(mask, 0))
+}
+
+/// `pow_backward_exponent` for a number base: `grad * result * log(base)`.
+func powBackwardExponent(_ grad: Tensor, base: Scalar, _ exponent: Tensor, _ result: Tensor) throws(TensorError) -> Tensor {
+    if base.doubleValue == 0 {
+        let nonNegative = try Kernels.compare(.ge, exponent, 0)
+        return try grad.mul(try result.mul(.double(-.infinity)).maskedFill(nonNegative, 0))
+    }
+    return try grad.mul(try result.mul(.double(Double.log(base.doubleValue))))
+}
+
+/// maximum/minimum: the gradient goes to the winner, halves on ties, none to the loser
+/// (`losing` is the comparison of self against other that makes this input lose).
+func extremumBackward(_ grad: Tensor, _ a: Tensor, _ b: Tensor, losing: CompareOp) throws(TensorError) -> Tensor {
+    let tie = try Kernels.compare(.eq, a, b)
+    let halved = try Tensor.where(tie, try grad.div(2), grad)
+    return try halved.maskedFill(try Kernels.compare(losing, a, b), 0)
+}
+
+/// The derivative of gelu, exact (`x Φ(x)`) or tanh-approximated.
+func geluBackward(_ grad: Tensor, _ x: Tensor, tanh: Bool) throws(TensorError) -> Tensor {
+    if tanh {
+        let kBeta = 0.7978845608028654, kKappa = 0.044715
+        let x2 = try x.mul(x)
+        let inner = try x.add(try x2.mul(x).mul(.double(kKappa))).mul(.double(kBeta))
+        let t = try inner.tanh()
+        let left = try x.mul(0.5), right = try t.add(1)
+        let rightDerivative = try t.mul(t).rsub(1).mul(try x2.mul(.double(3 * kKappa)).add(1).mul(.double(kBeta)))
+        return try grad.mul(try right.mul(0.5).add(try left.mul(rightDerivative)))
+    }
+    let cdf = try x.mul(0.7071067811865476).erf().add(1).mul(0.5)
+    let pdf = try x.mul(x).mul(-0.5).exp().mul(0.3989422804014327)
+    return try grad.mul(try cdf.add(try x.mul(pdf)))
+}
+
+/// softplus': `sigmoid(beta x)`, 1 where `beta x > threshold`.
+func softplusBackward(_ grad: Tensor, _ x: Tensor, beta: Scalar, threshold: Scalar) throws(TensorError) -> Tensor {
+    let scaled = try x.mul(beta)
+    let linear = try Kernels.compare(.gt, scaled, threshold)
+    return try Tensor.where(linear, grad, try grad.mul(try scaled.sigmoid()))
+}
+
+/// clamp with number bounds: the gradient passes where `min <= x <= max`.
+func clampBackward(_ grad: Tensor, _ c: Node) throws(TensorError) -> Tensor {
+    let x = try c.saved(0)
+    var outside: Tensor?
+    if c.attributes.integers[0] == 1 { outside = try Kernels.compare(.lt, x, c.attributes.scalar) }
+    if c.attributes.integers[1] == 1 {
+        let above = try Kernels.compare(.gt, x, c.attributes.scalar2)
+        outside = try outside.map { (o) throws(TensorError) in try Kernels.binary(.add, o, above) } ?? above
+    }
+    return try grad.maskedFill(outside!, 0)
+}
+
+/// clamp with tensor bounds: self inside the bounds, min where self < min, max where self > max.
+func clampTensorBackward(_ grad: Tensor, _ c: Node, input: Int) throws(TensorError) -> Tensor {
+    let x = try c.saved(0)
+    let hasMin = c.attributes.integers[0] == 1, hasMax = c.attributes.integers[1] == 1
+    let lo = hasMin ? try c.saved(1) : nil
+    let hi = hasMax ? try c.saved(hasMin ? 2 : 1) : nil
+    func or(_ a: Tensor?, _ b: Tensor?) throws(TensorError) -> Tensor? {
+        guard let a else { return b }
+        guard let b else { return a }
+        return try Kernels.binary(.add, a, b)
+    }
+    switch input {
+    case 0:
+        let below = try lo.map { (l) throws(TensorError) in try Kernels.compare(.lt, x, l) }
+        let above = try hi.map { (h) throws(TensorError) in try Kernels.compare(.gt, x, h) }
+        return try grad.maskedFill(try or(below, above)!, 0)
+    case 1 where hasMin:
+        var pass = try Kernels.compare(.lt, x, lo!)
+        if let hi { pass = try Kernels.binary(.mul, pass, try Kernels.compare(.lt, lo!, hi)) }
+        return try grad.maskedFill(try pass.logicalNot(), 0)
+    default:
+        var pass = try Kernels.compare(.gt, x, hi!)
+        if let lo { pass = try Kernels.binary(.add, pass, try Kernels.compare(.lt, hi!, lo)) }
+        return try grad.maskedFill(try pass.logicalNot(), 0)
+    }
+}
+
+/// torch's `sum_backward`: the reduced dims put back (unsqueeze unless keepdim), expanded.
+func sumBackward(_ grad: Tensor, _ c: Node) throws(TensorError) -> Tensor {
+    try restoreReduced(grad, c).expand(c.inputShape(0))
+}
+
+/// Puts the reduced dimensions back as size 1 (torch's `unsqueeze_multiple`).
+func restoreReduced(_ t: Tensor, _ c: Node) throws(TensorError) -> Tensor {
+    guard !c.attributes.keepDim && !c.inputShape(0).isEmpty else { return t }
+    var out = t
+    for d in c.attributes.dims.sorted() { out = try out.unsqueeze(d) }
+    return out
+}
+
+/// torch's `prod_backward`: `grad * result / self` without zeros; with zeros, the product of
+/// the other elements, computed without dividing.
+func prodBackward(_ grad: Tensor, _ c: Node, dim: Int?) throws(TensorError) -> Tensor {
+    let x = try c.saved(0)
+    if x.rank == 0 { return grad }
+    let g = try restoreReduced(grad, c), result = try restoreReduced(try c.result(), c)
+    if !x.containsZero() { return try g.mul(try result.div(x)) }
+    let flat = dim == nil ? try x.reshape([-1]) : x
+    let others = try flat.exclusiveProduct(dim: dim ?? 0)
+    return try g.mul(try others.reshape(x.shape))
+}
+
+/// torch's `evenly_distribute_backward`: max/min of all elements share the gradient evenly
+/// among the elements equal to the result (NaN matches NaN).
+func evenlyDistributeBackward(_ grad: Tensor, _ x: Tensor, _ result: Tensor) throws(TensorError) -> Tensor {
+    let isNaN = try result.item().doubleValue.isNaN
+    let mask = isNaN ? try Kernels.compare(.ne, x, x) : try Kernels.compare(.eq, x, result)
+    let count = try mask.sum()
+    let share = try grad.div(count)
+    return try Tensor.where(mask, share, try Tensor.scalar(0, dtype: grad.dtype, context: grad.context))
+}
+
+/// torch's `value_selecting_reduction_backward`: the gradient goes to the selected index.
+func selectingReductionBackward(_ grad: Tensor, _ c: Node) throws(TensorError) -> Tensor {
+    let d = c.attributes.dims[0]
+    let shape = c.inputShape(0)
+    if shape.isEmpty { return grad }
+    var g = grad, indices = try c.saved(0)
+    if !c.attributes.keepDim {
+        g = try g.unsqueeze(d)
+        indices = indices.rawUnsqueeze(d)
+    }
+    return try g.scatterIntoZeros(shape: shape, dim: d, index: indices)
+}
+
+/// amax/amin: the gradient is shared evenly among the elements equal to the result.
+func amaxBackward(_ grad: Tensor, _ c: Node) throws(TensorError) -> Tensor {
+    let x = try c.saved(0)
+    let result = try restoreReduced(try c.result(), c)
+    let mask = try Kernels.compare(.eq, x, result)
+    let count = try mask.sum(dims: c.attributes.dims, keepDim: true)
+    let share = try restoreReduced(grad, c).div(count)
+    return try Tensor.where(mask, share, try Tensor.scalar(0, dtype: grad.dtype, context: grad.context))
+}
+
+/// torch's `var_backward`: `2 / (n - correction) * grad * (self - mean)`.
+func varBackward(_ grad: Tensor, _ x: Tensor, _ c: Node) throws(TensorError) -> Tensor {
+    let dims = c.attributes.dims
+    let n = dims.map { x.shape[$0] }.reduce(1, *)
+    let correction = c.attributes.scalar.doubleValue
+    let g = try restoreReduced(grad, c)
+    let centered = try x.sub(try x.mean(dims: dims, keepDim: true))
+    return try g.mul(.double(2 / (Double(n) - correction))).mul(centered)
+}
+
+/// torch's `std_backward`: `var_backward(grad / (2 * result))`, 0 where the result is 0.
+func stdBackward(_ grad: Tensor, _ c: Node) throws(TensorError) -> Tensor {
+    let result = try c.result()
+    let scaled = try grad.div(try result.mul(2)).maskedFill(try Kernels.compare(.eq, result, 0), 0)
+    return try varBackward(scaled, try c.saved(0), c)
+}
+
+/// torch's `linalg_vector_norm_backward` for each order p.
+func normBackward(_ grad: Tensor, _ c: Node) throws(TensorError) -> Tensor {
+    let x = try c.saved(0)
+    let p = c.attributes.scalar.doubleValue
+    let norm = try restoreReduced(try c.result(), c)
+    let g = try restoreReduced(grad, c)
+    let zeroNorm = try Kernels.compare(.eq, norm, 0)
+    switch p {
+    case 0:
+        return try x.zerosLike()
+    case 1:
+        return try x.sign().mul(g)
+    case 2:
+        return try g.mul(try x.div(norm).maskedFill(zeroNorm, 0))
+    case .infinity, -.infinity:
+        let mask = try Kernels.compare(.eq, try x.abs(), norm)
+        let count = try mask.sum(dims: c.attributes.dims, keepDim: true)
+        let share = try x.sign().mul(try g.div(count))
+        return try share.maskedFill(try mask.logicalNot(), 0)
+    case ..<1:
+        let scaledSelf = try x.sign().mul(try x.abs().pow(.double(p - 1))).maskedFill(try Kernels.compare(.eq, x, 0), 0)
+        return try scaledSelf.mul(g).mul(try norm.pow(.double(1 - p)))
+    default:
+        let scaledSelf = try x.sign().mul(try x.abs().pow(.double(p - 1)))
+        let scale = try g.div(try norm.pow(.double(p - 1))).maskedFill(zeroNorm, 0)
+        return try scaledSelf.mul(scale)
+    }
+}
+
+/// torch's `logsumexp_backward`: `grad * exp(self - result)`.
+func logsumexpBackward(_ grad: Tensor, _ c: Node) throws(TensorError) -> Tensor {
+    try restoreReduced(grad, c).mul(try c.saved(0).sub(try restoreReduced(try c.result(), c)).exp())
+}
+
+/// The inverse of a permutation.
+func inversePermutation(_ dims: [Int]) -> [Int] {
+    var inverse = [Int](repeating: 0, count: dims.count)
+    for (i, d) in dims.enumerated() { inverse[d] = i }
+    return inverse
+}
+
+/// torch's `unsqueeze_to`: puts back the size-1 dimensions a squeeze removed (`dims` nil: all).
+func unsqueezeTo(_ grad: Tensor, _ shape: [Int], dims: [Int]?) throws(TensorError) -> Tensor {
+    var out = grad
+    for d in (dims ?? Array(shape.indices)).sorted() where d < shape.count && shape[d] == 1 {
+        out = try out.unsqueeze(d)
+    }
+    return out
+}
+
+/// cat: each input's part of the gradient, by narrowing along the joined dimension.
+func catBackward(_ grad: Tensor, _ c: Node) throws(TensorError) -> [Tensor?] {
+    let d = c.attributes.dims[0]
+    var offset = 0
+    var grads: [Tensor?] = []
+    for (i, size) in c.attributes.integers.enumerated() {
+        guard size >= 0 else {
+            grads.append(c.needsGradient(i) ? try Tensor.zeros([0], dtype: grad.dtype, context: grad.context) : nil)
+            continue
+        }
+        grads.append(c.needsGradient(i) ? try grad.slice(dim: d, start: offset, end: offset + size) : nil)
+        offset += size
+    }
+    return grads
+}
+
+/// split: the output gradients joined back (zeros for outputs that got none).
+func splitBackward(_ grads: [Tensor?], _ c: Node) throws(TensorError) -> Tensor {
+    let d = c.attributes.dims[0]
+    let some = grads.compactMap({ $0 }).first!  // a joint rule runs only when a gradient arrived
+    var parts: [Tensor] = []
+    for (i, g) in grads.enumerated() {
+        if let g { parts.append(g) } else { parts.append(try Tensor.zeros(c.outputs[i].shape, dtype: some.dtype, context: some.context)) }
+    }
+    return try Tensor.cat(parts, dim: d)
+}
+
+/// mse_loss: `2 * (self - target) * grad`, divided by the element count for mean.
+func mseBackward(_ grad: Tensor, _ c: Node) throws(TensorError) -> Tensor {
+    let x = try c.saved(0), t = try c.saved(1)
+    let reduction = Reduction(code: c.attributes.integers[0])
+    let difference = try x.sub(t)
+    let n = Swift.max(try Shape.broadcast(x.shape, t.shape).reduce(1, *), 1)
+    let scale: Scalar = reduction == .mean ? .double(2 / Double(n)) : .int(2)
+    return try difference.mul(scale).mul(grad)
+}
+
+/// binary_cross_entropy's two formulas.
+func bceBackward(_ grad: Tensor, _ c: Node, target: Bool) throws(TensorError) -> Tensor {
+    let x = try c.saved(0), t = try c.saved(1)
+    let reduction = Reduction(code: c.attributes.integers[0])
+    var out: Tensor
+    if target {
+        out = try x.log().sub(try x.neg().log1p()).neg().mul(grad)
+    } else {
+        let denominator = try x.rsub(1).mul(x).clamp(min: .double(1e-12), max: nil)
+        out = try grad.mul(try x.sub(t)).div(denominator)
+    }
+    if c.attributes.integers[1] == 1 { out = try out.mul(try c.saved(2)) }
+    if reduction == .mean { out = try out.div(.int(Int64(x.count))) }
+    return out
+}
+
+/// binary_cross_entropy_with_logits's two formulas.
+func bceWithLogitsBackward(_ grad: Tensor, _ c: Node, target: Bool) throws(TensorError) -> Tensor {
+    let x = try c.saved(0), t = try c.saved(1)
+    let reduction = Reduction(code: c.attributes.integers[0])
+    let hasWeight = c.attributes.integers[1] == 1, hasPosWeight = c.attributes.integers[2] == 1
+    let weight = hasWeight ? try c.saved(2) : nil
+    let posWeight = hasPosWeight ? try c.saved(hasWeight ? 3 : 2) : nil
+    var out: Tensor
+    if target {
+        if let posWeight {
+            // log_sigmoid(-x) - pw * log_sigmoid(x), with log_sigmoid(z) = -softplus(-z)
+            let logSigmoidNegative = try x.softplus().neg()
+            let logSigmoid = try x.neg().softplus().neg()
+            out = try logSigmoidNegative.sub(try logSigmoid.mul(posWeight)).mul(grad)
+        } else {
+            out = try x.neg().mul(grad)
+        }
+    } else if let posWeight {
+        let pt = try posWeight.mul(t)
+        out = try pt.add(1).sub(t).mul(try x.sigmoid()).sub(pt).mul(grad)
+    } else {
+        out = try x.sigmoid().sub(t).mul(grad)
+    }
+    if let weight { out = try out.mul(weight) }
+    if reduction == .mean { out = try out.div(.int(Int64(x.count))) }
+    return out
+}

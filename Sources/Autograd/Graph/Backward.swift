@@ -1,0 +1,251 @@
+/// The backward walk: torch's autograd engine, single-threaded.
+///
+/// A walk discovers the graph reachable from its roots with an explicit stack (never recursion,
+/// so deep graphs cannot overflow the stack), counts each node's dependencies, decides which
+/// nodes must run (all of them, or only those on a path to the requested inputs), then runs nodes
+/// as they become ready, later nodes first, summing gradients that meet at a node.
+struct BackwardWalk {
+    /// What the walk does with gradients that reach their targets.
+    enum Mode {
+        /// `backward()`: accumulate into every leaf's `.grad`.
+        case accumulateAll
+        /// `backward(inputs=)`: accumulate only into these tensors' `.grad`.
+        case accumulateInto([Tensor])
+        /// `autograd.grad`: capture the gradients of these tensors; touch no `.grad`.
+        case capture([Tensor])
+    }
+
+    let context: Context
+    let retainGraph: Bool
+    let createGraph: Bool
+    let mode: Mode
+
+    /// Runs the walk from `roots` seeded with `seeds` (same count, already validated).
+    /// Answers the captured gradients in `capture` mode, else an empty array.
+    func run(roots: [Edge], seeds: [Tensor]) throws(TensorError) -> [Tensor?] {
+        let walkID = context.takeSequenceNumber() + 1
+        var targets: [Edge] = []
+        switch mode {
+        case .accumulateAll: break
+        case .accumulateInto(let tensors), .capture(let tensors):
+            for t in tensors {
+                if case .accumulateInto = mode, !t.isLeaf { t.retainsGrad = true; t.registerRetainGrad() }
+                guard let edge = t.gradientEdge else {
+                    throw .evaluation("One of the differentiated Tensors does not require grad")
+                }
+                targets.append(edge)
+            }
+        }
+        let nodes = discover(roots: roots, targets: targets, walkID: walkID)
+        defer {
+            for node in nodes {
+                node.buffer = []
+                node.walkID = 0
+            }
+        }
+        for (edge, seed) in zip(roots, seeds) {
+            try add(seed, to: edge)
+        }
+        var captured = [Tensor?](repeating: nil, count: targets.count)
+        var ready = ReadyQueue()
+        for edge in roots where edge.node.dependencies == 0 && !ready.contains(edge.node) {
+            ready.push(edge.node)
+        }
+        let captureMode: Bool
+        if case .capture = mode { captureMode = true } else { captureMode = false }
+        while let node = ready.pop() {
+            try context.checkDeadline()
+            if captureMode {
+                for (k, target) in targets.enumerated() where target.node === node {
+                    captured[k] = node.buffer.isEmpty ? nil : node.buffer[target.inputNr]
+                }
+            }
+            if node.isNeeded {
+                try fireRetainGradHooks(node)
+                let grads = try execute(node)
+                for (i, edge) in node.edges.enumerated() {
+                    guard let edge else { continue }
+                    if i < grads.count, let grad = grads[i] {
+                        try add(grad, to: edge)
+                    }
+                    edge.node.dependencies -= 1
+                    if edge.node.dependencies == 0 { ready.push(edge.node) }
+                }
+                if !retainGraph { node.release() }
+            }
+        }
+        return captured
+    }
+
+    /// Discovers every node reachable from the roots, counting dependencies and marking the
+    /// nodes that must run. Iterative post-order DFS.
+    private func discover(roots: [Edge], targets: [Edge], walkID: Int) -> [Node] {
+        var nodes: [Node] = []
+        var stack: [(node: Node, next: Int)] = []
+        let everything: Bool
+        if case .accumulateAll = mode { everything = true } else { everything = false }
+        func enter(_ node: Node) {
+            node.walkID = walkID
+            node.dependencies = 0
+            node.isNeeded = false
+            node.buffer = []
+            nodes.append(node)
+            stack.append((node, 0))
+        }
+        for root in roots where root.node.walkID != walkID {
+            enter(root.node)
+            while let top = stack.last {
+                let node = top.node
+                if top.next < node.edges.count {
+                    stack[stack.count - 1].next += 1
+                    guard let edge = node.edges[top.next] else { continue }
+                    if edge.node.walkID != walkID { enter(edge.node) }
+                    edge.node.dependencies += 1
+                    continue
+                }
+                stack.removeLast()
+                // Post-order: every child is settled.
+                if everything {
+                    node.isNeeded = true
+                } else {
+                    let isTarget = targets.contains { $0.node === node }
+                    let leadsToTarget = node.edges.contains { edge in
+                        guard let child = edge?.node else { return false }
+                        return child.isNeeded || targets.contains { $0.node === child }
+                    }
+                    if case .accumulateInto = mode, isTarget { node.isNeeded = true }
+                    if leadsToTarget { node.isNeeded = true }
+                }
+            }
+        }
+        return nodes
+    }
+
+    /// Adds `grad` into the input buffer slot of `edge`, casting it to the dtype the slot
+    /// expects and checking its shape, as torch's `validate_outputs` does.
+    private func add(_ grad: Tensor, to edge: Edge) throws(TensorError) {
+        let node = edge.node
+        let meta = node.outputs[edge.inputNr]
+        var grad = grad
+        if grad.shape != meta.shape {
+            guard let reduced = try? grad.sumTo(meta.shape) else {
+                throw .evaluation("Function \(node.name) returned an invalid gradient at index \(edge.inputNr) - got \(Shape.format(grad.shape)) but expected shape compatible with \(Shape.format(meta.shape))")
+            }
+            grad = reduced
+        }
+        if grad.dtype != meta.dtype { grad = try grad.cast(to: meta.dtype) }
+        if node.buffer.isEmpty { node.buffer = [Tensor?](repeating: nil, count: node.outputCount) }
+        if let existing = node.buffer[edge.inputNr] {
+            node.buffer[edge.inputNr] = try existing.add(grad)
+        } else {
+            node.buffer[edge.inputNr] = grad
+        }
+    }
+
+    /// Runs one node's rule; answers one gradient per edge (nil where none).
+    private func execute(_ node: Node) throws(TensorError) -> [Tensor?] {
+        var grads = node.buffer
+        node.buffer = []
+        if grads.allSatisfy({ $0 == nil }) { return [] }
+        return try context.withGradMode(createGraph) { () throws(TensorError) -> [Tensor?] in
+            switch node.derivative.rule {
+            case .accumulate:
+                // Moved out of the buffer so that a gradient nothing else holds can be stolen.
+                var grad = grads.removeFirst()!
+                try accumulate(&grad, into: node.variable!)
+                return []
+            case .perInput(let formulas):
+                let grad = grads[0]!
+                var out = [Tensor?](repeating: nil, count: node.edges.count)
+                for i in node.edges.indices where node.edges[i] != nil {
+                    out[i] = try Self.engineError { try formulas[i](node, grad) }
+                }
+                return out
+            case .joint(let formula):
+                return try Self.engineError { try formula(node, grads) }
+            }
+        }
+    }
+
+    /// Runs a formula, whose errors are the engine's own.
+    private static func engineError<T>(_ body: () throws -> T) throws(TensorError) -> T {
+        do {
+            return try body()
+        } catch let error as TensorError {
+            throw error
+        } catch {
+            throw .evaluation("\(error)")
+        }
+    }
+
+    /// torch's `AccumulateGrad`: the first gradient is stolen when nothing else holds it (else
+    /// cloned); later ones are added in place, or out of place under `create_graph`.
+    private func accumulate(_ grad: inout Tensor, into leaf: Tensor) throws(TensorError) {
+        if let existing = leaf.grad {
+            if createGraph {
+                leaf.grad = try existing.add(grad)
+            } else {
+                try existing.addInPlaceUnchecked(grad)
+            }
+        } else {
+            if !createGraph && isKnownUniquelyReferenced(&grad) && grad.ownsItsStorage() {
+                leaf.grad = grad
+            } else {
+                leaf.grad = try createGraph ? grad.clone() : grad.detachedCopy()
+            }
+        }
+    }
+
+    /// retain_grad: a non-leaf output of `node` keeps the gradient arriving for it.
+    private func fireRetainGradHooks(_ node: Node) throws(TensorError) {
+        guard !node.retainedOutputs.isEmpty, !node.buffer.isEmpty else { return }
+        for entry in node.retainedOutputs {
+            guard let tensor = entry.tensor.tensor, tensor.retainsGrad, tensor.gradFn === node,
+                  let grad = node.buffer[entry.nr] else { continue }
+            try context.withGradMode(createGraph) { () throws(TensorError) in
+                if let existing = tensor.grad {
+                    tensor.grad = try existing.add(grad)
+                } else {
+                    tensor.grad = try createGraph ? grad.clone() : grad.detachedCopy()
+                }
+            }
+        }
+    }
+}
+
+/// The nodes ready to run, later sequence numbers first (`AccumulateGrad` first of all).
+private struct ReadyQueue {
+    private var heap: [Node] = []
+
+    func contains(_ node: Node) -> Bool { heap.contains { $0 === node } }
+
+    mutating func push(_ node: Node) {
+        heap.append(node)
+        var i = heap.count - 1
+        while i > 0 {
+            let parent = (i - 1) / 2
+            if heap[parent].sequenceNumber >= heap[i].sequenceNumber { break }
+            heap.swapAt(parent, i)
+            i = parent
+        }
+    }
+
+    mutating func pop() -> Node? {
+        guard let top = heap.first else { return nil }
+        let last = heap.removeLast()
+        if !heap.isEmpty {
+            heap[0] = last
+            var i = 0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < heap.count && heap[l].sequenceNumber > heap[m].sequenceNumber { m = l }
+                if r < heap.count && heap[r].sequenceNumber > heap[m].sequenceNumber { m = r }
+                if m == i { break }
+                heap.swapAt(i, m)
+                i = m
+            }
+        }
+        return top
+    }
+}

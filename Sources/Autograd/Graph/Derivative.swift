@@ -1,0 +1,89 @@
+/// A backward formula for one input: the gradient of that input given the node (its saved
+/// tensors and attributes) and the gradient of the node's output.
+public typealias Formula = @Sendable (Node, Tensor) throws -> Tensor
+
+/// A backward formula for all inputs at once, given the gradient of each output (nil where no
+/// gradient arrived): for ops with several outputs or a variable number of inputs.
+public typealias JointFormula = @Sendable (Node, [Tensor?]) throws -> [Tensor?]
+
+/// One row of the derivative table: an op overload, the `grad_fn` name torch gives it, and its
+/// vector-Jacobian product.
+///
+/// As in torch's `derivatives.yaml`, the formulas are written with the engine's own
+/// differentiable ops, so running them with grad mode on (`create_graph`) records their graph and
+/// higher-order derivatives come for free.
+public final class Derivative: Sendable {
+    /// The aten overload, `mul.Tensor`; the family is the part before the dot.
+    public let name: String
+    /// The `grad_fn` name torch gives the node: `MulBackward0`.
+    public let gradFn: String
+    let rule: Rule
+
+    enum Rule: Sendable {
+        /// One formula per forward input, each run only when that input needs a gradient.
+        case perInput([Formula])
+        /// One formula for every input at once.
+        case joint(JointFormula)
+        /// `AccumulateGrad`: adds the incoming gradient into a leaf's `.grad`.
+        case accumulate
+    }
+
+    init(_ name: String, _ gradFn: String, _ formulas: Formula...) {
+        self.name = name
+        self.gradFn = gradFn
+        self.rule = .perInput(formulas)
+    }
+
+    init(_ name: String, _ gradFn: String, joint: @escaping JointFormula) {
+        self.name = name
+        self.gradFn = gradFn
+        self.rule = .joint(joint)
+    }
+
+    init(accumulating name: String) {
+        self.name = name
+        self.gradFn = name
+        self.rule = .accumulate
+    }
+
+    /// The op family: `mul` for `mul.Tensor`.
+    public var family: Substring { name.prefix { $0 != "." } }
+
+    /// Records a node for `outputs`, computed from `inputs`, when grad mode is on and some input
+    /// requires grad; nil otherwise. A nil input is a Python number: it takes an input position
+    /// (torch's `None` entry in `next_functions`) but never a gradient.
+    ///
+    /// The outputs become non-leaves whose `grad_fn` is the new node. The caller then saves what
+    /// the rule reads.
+    @inline(__always)
+    func record(_ inputs: Tensor?..., outputs: Tensor...) -> Node? {
+        record(inputs: inputs, outputs: outputs)
+    }
+
+    func record(inputs: [Tensor?], outputs: [Tensor]) -> Node? {
+        guard let context = outputs.first?.context, context.isGradEnabled,
+              inputs.contains(where: { $0?.requiresGrad == true }) else { return nil }
+        let node = Node(self, edges: inputs.map { $0?.gradientEdge },
+                        outputs: outputs.map { TensorMeta(shape: $0.shape, dtype: $0.dtype) },
+                        sequenceNumber: context.takeSequenceNumber())
+        for (nr, output) in outputs.enumerated() {
+            output.gradFn = node
+            output.outputNr = nr
+            output.leafRequiresGrad = false
+        }
+        return node
+    }
+}
+
+extension Node {
+    /// Saves forward inputs for the rule, in order.
+    func save(_ inputs: Tensor...) {
+        for t in inputs { saved.append(SavedTensor(input: t)) }
+    }
+
+    /// Saves forward outputs for the rule, after the inputs (read back with `result(_:)`).
+    func saveResult(_ outputs: Tensor...) {
+        attributes.resultSlot = saved.count
+        for t in outputs { saved.append(SavedTensor(output: t)) }
+    }
+}

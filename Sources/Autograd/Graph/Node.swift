@@ -1,0 +1,173 @@
+/// Where a node sends the gradient of one of its forward inputs: torch's `next_functions` entry.
+public struct Edge {
+    /// The node that receives the gradient (the input's `grad_fn` or `AccumulateGrad`).
+    public let node: Node
+    /// Which of that node's forward outputs the input was.
+    public let inputNr: Int
+}
+
+/// Shape and dtype of one forward output: what a gradient flowing back into it must look like.
+struct TensorMeta {
+    let shape: [Int]
+    let dtype: DType
+}
+
+/// One node of the backward graph: torch's `grad_fn` (or `AccumulateGrad` for a leaf).
+///
+/// A node is recorded by each differentiable op when grad mode is on and some input requires
+/// grad. It knows its rule in the derivative table, where each input's gradient goes, and the
+/// tensors and attributes its rule reads. Backward rules receive the node as their context.
+public final class Node {
+    /// The rule of this node in `Derivatives.table`.
+    unowned(unsafe) let derivative: Derivative
+    /// torch's `next_functions`: one entry per forward input, nil where that input does not
+    /// require grad.
+    public internal(set) var edges: [Edge?]
+    /// Shape and dtype of each forward output, in output order.
+    var outputs: [TensorMeta]
+    /// torch's sequence number: among nodes ready at once, the later one runs first.
+    let sequenceNumber: Int
+    /// The tensors the rule reads (`self`, `other`, `result`, indices…), in the rule's order.
+    var saved: [SavedTensor] = []
+    /// Non-tensor values the rule reads (dims, scalars, shapes).
+    var attributes = Attributes()
+    /// Set when backward ran without `retain_graph`: saved tensors are gone.
+    var isReleased = false
+    /// The leaf an `AccumulateGrad` node accumulates into.
+    let variable: Tensor?
+    /// Non-leaf outputs that called `retain_grad()`, by output number.
+    var retainedOutputs: [(nr: Int, tensor: WeakTensor)] = []
+
+    // Bookkeeping of the backward walk in progress (see `Backward`).
+    var walkID = 0
+    var dependencies = 0
+    var isNeeded = false
+    var buffer: [Tensor?] = []
+
+    init(_ derivative: Derivative, edges: [Edge?], outputs: [TensorMeta], sequenceNumber: Int) {
+        self.derivative = derivative
+        self.edges = edges
+        self.outputs = outputs
+        self.sequenceNumber = sequenceNumber
+        self.variable = nil
+    }
+
+    /// An `AccumulateGrad` node for `leaf`.
+    init(accumulating leaf: Tensor) {
+        derivative = Derivatives.accumulateGrad
+        edges = []
+        outputs = [TensorMeta(shape: leaf.shape, dtype: leaf.dtype)]
+        sequenceNumber = .max
+        variable = leaf
+    }
+
+    /// The node's name as torch prints it: `MulBackward0`, `AccumulateGrad`.
+    public var name: String { derivative.gradFn }
+
+    /// The number of forward outputs (gradient slots) of this node.
+    var outputCount: Int { outputs.count }
+
+    // MARK: What backward rules read
+
+    /// The `i`-th saved tensor, checked as torch checks a SavedVariable when it is unpacked:
+    /// the graph must not have been freed and the tensor must not have been modified in place.
+    public func saved(_ i: Int) throws(TensorError) -> Tensor {
+        if isReleased { throw Node.freedGraphError }
+        return try saved[i].unpack(for: self)
+    }
+
+    /// The shape input `i` had in the forward pass, read from the node its gradient goes to
+    /// (defined whenever the rule runs for input `i`).
+    public func inputShape(_ i: Int) -> [Int] {
+        let edge = edges[i]!
+        return edge.node.outputs[edge.inputNr].shape
+    }
+
+    /// Throws torch's freed-graph error once backward has released this node. Rules call it
+    /// where torch would unpack a saved wrapped number (`x * 2` saves the 2 as a tensor).
+    func checkNotReleased() throws(TensorError) {
+        if isReleased { throw Node.freedGraphError }
+    }
+
+    /// The forward result, re-attached to this node so that `create_graph` differentiates
+    /// through it (torch saves outputs without their `grad_fn` to avoid a reference cycle).
+    public func result(_ nr: Int = 0) throws(TensorError) -> Tensor {
+        try saved(resultSlot + nr)
+    }
+
+    /// Saved tensors of rules that save their result keep it after the inputs.
+    var resultSlot: Int { attributes.resultSlot }
+
+    static let freedGraphError = TensorError.evaluation(
+        "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.")
+
+    /// Whether the gradient of forward input `i` is wanted (its edge exists).
+    public func needsGradient(_ i: Int) -> Bool { i < edges.count && edges[i] != nil }
+
+    /// Frees what the rule saved, as torch's `release_variables()` after a backward pass.
+    func release() {
+        isReleased = true
+        saved.removeAll()
+    }
+}
+
+/// A weak reference to a tensor (retain_grad hooks must not keep their tensor alive).
+struct WeakTensor {
+    weak var tensor: Tensor?
+}
+
+/// One saved tensor of a node: torch's `SavedVariable`.
+struct SavedTensor {
+    /// The tensor, or for a saved output a detached alias of it (no reference cycle).
+    let tensor: Tensor
+    /// The version of its counter when saved.
+    let version: Int
+    /// True when the tensor is an output of the saving node.
+    let isOutput: Bool
+    /// The output number, when `isOutput`.
+    let outputNr: Int
+    init(input: Tensor) {
+        tensor = input
+        version = input.versionCounter.version
+        isOutput = false
+        outputNr = 0
+    }
+
+    init(output: Tensor) {
+        tensor = output.alias()
+        version = output.versionCounter.version
+        isOutput = true
+        outputNr = output.outputNr
+    }
+
+    func unpack(for node: Node) throws(TensorError) -> Tensor {
+        let current = tensor.versionCounter.version
+        if current != version {
+            let producer = isOutput ? node.name : tensor.gradFn?.name
+            let which = producer.map { ", which is output \(isOutput ? outputNr : tensor.outputNr) of \(Self.opName($0))," } ?? ""
+            throw .evaluation("one of the variables needed for gradient computation has been modified by an inplace operation: [\(tensor.dtype.legacyTypeName) \(Shape.format(tensor.shape))]\(which) is at version \(current); expected version \(version) instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
+        }
+        guard isOutput, tensor.context.isGradEnabled else { return tensor }
+        // Under create_graph the output must lead back to this node.
+        let attached = tensor.alias()
+        attached.gradFn = node
+        attached.outputNr = outputNr
+        return attached
+    }
+
+    /// torch names the producing op without its `Backward<n>` suffix: `output 0 of Exp`.
+    private static func opName(_ gradFn: String) -> String {
+        let name = gradFn.reversed().drop(while: \.isNumber).reversed()
+        return name.count > 8 && String(name.suffix(8)) == "Backward" ? String(name.dropLast(8)) : gradFn
+    }
+}
+
+extension Tensor {
+    /// A tensor over the same storage, shape and version counter with no autograd history.
+    func alias() -> Tensor {
+        let t = Tensor(storage: storage, shape: shape, strides: strides, offset: offset, dtype: dtype,
+                       context: context, versionCounter: versionCounter === storage ? nil : versionCounter)
+        t.viewBase = viewBase
+        return t
+    }
+}

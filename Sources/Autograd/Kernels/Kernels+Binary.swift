@@ -1,0 +1,269 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import RealModule
+
+@inline(__always)
+private func cPowDouble(_ x: Double, _ y: Double) -> Double { pow(x, y) }
+
+/// Pointwise functions of two operands.
+enum BinaryOp {
+    case add, sub, mul, div, pow, maximum, minimum
+    /// `floor(x / y)` and `trunc(x / y)`: `div` with a `rounding_mode`.
+    case floorDivide, truncDivide
+
+    /// True when the op always computes in a floating dtype (true division).
+    var promotesIntegers: Bool { self == .div }
+}
+
+/// Comparisons: bool results.
+enum CompareOp {
+    case eq, ne, lt, le, gt, ge
+}
+
+extension FloatingElement {
+    /// C's `pow`, whose conventions torch follows (`pow(-2, 0.5)` is NaN, `pow(-8, 3)` -512).
+    @inline(__always)
+    static func cPow(_ x: Self, _ y: Self) -> Self {
+        if Self.self == Float.self {
+            return unsafeBitCast(powf(unsafeBitCast(x, to: Float.self), unsafeBitCast(y, to: Float.self)), to: Self.self)
+        }
+        return unsafeBitCast(cPowDouble(unsafeBitCast(x, to: Double.self), unsafeBitCast(y, to: Double.self)), to: Self.self)
+    }
+
+    /// Python's `max` for NaN: torch's `maximum` propagates NaN.
+    @inline(__always)
+    static func propagatingMax(_ x: Self, _ y: Self) -> Self { x.isNaN || y.isNaN ? .nan : Swift.max(x, y) }
+
+    @inline(__always)
+    static func propagatingMin(_ x: Self, _ y: Self) -> Self { x.isNaN || y.isNaN ? .nan : Swift.min(x, y) }
+
+    @inline(__always)
+    static func apply(_ op: BinaryOp, _ x: Self, _ y: Self) -> Self {
+        switch op {
+        case .add: x + y
+        case .sub: x - y
+        case .mul: x * y
+        case .div: x / y
+        case .pow: cPow(x, y)
+        case .maximum: propagatingMax(x, y)
+        case .minimum: propagatingMin(x, y)
+        case .floorDivide: (x / y).rounded(.down)
+        case .truncDivide: (x / y).rounded(.towardZero)
+        }
+    }
+}
+
+extension Int64 {
+    /// Integer arithmetic wraps on overflow, as torch's does; integer division by zero is
+    /// rejected before the kernel runs.
+    @inline(__always)
+    static func apply(_ op: BinaryOp, _ x: Int64, _ y: Int64) -> Int64 {
+        switch op {
+        case .add: x &+ y
+        case .sub: x &- y
+        case .mul: x &* y
+        case .div, .truncDivide: y == 0 ? 0 : (x == .min && y == -1 ? .min : x / y)
+        case .floorDivide:
+            if y == 0 { 0 } else if x == .min && y == -1 { .min } else {
+                x / y - ((x % y != 0) && ((x < 0) != (y < 0)) ? 1 : 0)
+            }
+        case .pow: integerPower(x, y)
+        case .maximum: Swift.max(x, y)
+        case .minimum: Swift.min(x, y)
+        }
+    }
+
+    @inline(__always)
+    static func integerPower(_ base: Int64, _ exponent: Int64) -> Int64 {
+        if exponent < 0 { return base == 1 ? 1 : (base == -1 ? (exponent & 1 == 0 ? 1 : -1) : 0) }
+        var result: Int64 = 1, b = base, e = exponent
+        while e > 0 {
+            if e & 1 == 1 { result = result &* b }
+            b = b &* b
+            e >>= 1
+        }
+        return result
+    }
+}
+
+extension Comparable {
+    @inline(__always)
+    static func compare(_ op: CompareOp, _ x: Self, _ y: Self) -> Bool {
+        switch op {
+        case .eq: x == y
+        case .ne: x != y
+        case .lt: x < y
+        case .le: x <= y
+        case .gt: x > y
+        case .ge: x >= y
+        }
+    }
+}
+
+extension Kernels {
+    /// The dtype `op` computes `a` and `b` in, by torch's promotion rules.
+    static func computeType(_ op: BinaryOp, _ types: ResultType, _ context: Context) -> DType {
+        let dtype = types.result
+        return op.promotesIntegers && !dtype.isFloatingPoint ? context.defaultDType : dtype
+    }
+
+    /// `op(a, b)` with broadcasting and type promotion; `alpha` scales `b` (add and sub).
+    static func binary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor, alpha: Scalar? = nil) throws(TensorError) -> Tensor {
+        var types = ResultType()
+        types.add(a)
+        types.add(b)
+        let dtype = computeType(op, types, a.context)
+        try checkBinary(op, dtype, b: b.dtype == .int64 ? b : nil, alpha: alpha)
+        let shape = try Shape.broadcast(a.shape, b.shape)
+        let out = try Tensor.uninitialized(shape, dtype, a.context)
+        let x = try a.converted(to: dtype), y = try b.converted(to: dtype)
+        let scale = alpha?.doubleValue
+        switch dtype {
+        case .float32: floating(op, out, x, y, scale.map { Float($0) }, Float.self)
+        case .float64: floating(op, out, x, y, scale, Double.self)
+        case .int64:
+            let s = alpha?.intValue
+            if let s { Loop.map(out, x, y) { (p: Int64, q: Int64) in Int64.apply(op, p, q &* s) } }
+            else { Loop.map(out, x, y) { (p: Int64, q: Int64) in Int64.apply(op, p, q) } }
+        case .bool: Loop.map(out, x, y) { (p: Bool, q: Bool) in logical(op, p, q) }
+        }
+        return out
+    }
+
+    /// `op(a, s)`, or `op(s, a)` when `scalarFirst`, for a Python number `s`.
+    static func binary(_ op: BinaryOp, _ a: Tensor, _ s: Scalar, scalarFirst: Bool = false,
+                       alpha: Scalar? = nil) throws(TensorError) -> Tensor {
+        var types = ResultType()
+        types.add(a)
+        types.add(s, defaultFloat: a.context.defaultDType)
+        let dtype = computeType(op, types, a.context)
+        try checkBinary(op, dtype, scalar: s, scalarFirst: scalarFirst, alpha: alpha)
+        let out = try Tensor.uninitialized(a.shape, dtype, a.context, strides: a.isContiguous ? a.strides : nil)
+        let x = try a.converted(to: dtype)
+        let v = s.doubleValue * (alpha?.doubleValue ?? 1)
+        switch dtype {
+        case .float32: floating(op, out, x, Float(v), scalarFirst)
+        case .float64: floating(op, out, x, v, scalarFirst)
+        case .int64:
+            let i = s.intValue &* (alpha?.intValue ?? 1)
+            if scalarFirst { Loop.map(out, x) { (p: Int64) in Int64.apply(op, i, p) } }
+            else { Loop.map(out, x) { (p: Int64) in Int64.apply(op, p, i) } }
+        case .bool:
+            let q = s.doubleValue != 0
+            Loop.map(out, x) { (p: Bool) in scalarFirst ? logical(op, q, p) : logical(op, p, q) }
+        }
+        return out
+    }
+
+    @inline(__always)
+    private static func floating<T: FloatingElement>(_ op: BinaryOp, _ out: Tensor, _ a: Tensor, _ b: Tensor,
+                                                     _ alpha: T?, _: T.Type) {
+        if let alpha {
+            Loop.map(out, a, b) { (x: T, y: T) in T.apply(op, x, alpha * y) }
+            return
+        }
+        switch op {
+        case .add: Loop.map(out, a, b) { (x: T, y: T) in x + y }
+        case .sub: Loop.map(out, a, b) { (x: T, y: T) in x - y }
+        case .mul: Loop.map(out, a, b) { (x: T, y: T) in x * y }
+        case .div: Loop.map(out, a, b) { (x: T, y: T) in x / y }
+        default: Loop.map(out, a, b) { (x: T, y: T) in T.apply(op, x, y) }
+        }
+    }
+
+    @inline(__always)
+    private static func floating<T: FloatingElement>(_ op: BinaryOp, _ out: Tensor, _ a: Tensor, _ s: T,
+                                                     _ scalarFirst: Bool) {
+        if scalarFirst {
+            Loop.map(out, a) { (x: T) in T.apply(op, s, x) }
+            return
+        }
+        switch op {
+        case .add: Loop.map(out, a) { (x: T) in x + s }
+        case .sub: Loop.map(out, a) { (x: T) in x - s }
+        case .mul: Loop.map(out, a) { (x: T) in x * s }
+        case .div: Loop.map(out, a) { (x: T) in x / s }
+        case .pow where s == 2: Loop.map(out, a) { (x: T) in x * x }
+        default: Loop.map(out, a) { (x: T) in T.apply(op, x, s) }
+        }
+    }
+
+    @inline(__always)
+    private static func logical(_ op: BinaryOp, _ x: Bool, _ y: Bool) -> Bool {
+        switch op {
+        case .add, .maximum, .sub: x || y
+        case .mul, .minimum, .pow, .div, .floorDivide, .truncDivide: x && y
+        }
+    }
+
+    /// torch's argument checks for integer and boolean arithmetic.
+    private static func checkBinary(_ op: BinaryOp, _ dtype: DType, b: Tensor? = nil, scalar: Scalar? = nil,
+                                    scalarFirst: Bool = false, alpha: Scalar?) throws(TensorError) {
+        if dtype == .bool && op == .sub {
+            throw fail("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.")
+        }
+        if let alpha, alpha.isFloatingPoint, !dtype.isFloatingPoint {
+            throw fail("For integral input tensors, argument alpha must not be a floating point number.")
+        }
+        guard dtype == .int64 else { return }
+        if op == .pow, let scalar, !scalarFirst, scalar.intValue < 0 {
+            throw fail("Integers to negative integer powers are not allowed.")
+        }
+        if op == .floorDivide || op == .truncDivide {
+            let zero = scalar.map { !scalarFirst && $0.intValue == 0 } ?? b.map { $0.containsZero() } ?? false
+            if zero { throw fail("ZeroDivisionError") }
+        }
+    }
+
+    /// `op(a, b)` for a comparison: a bool tensor.
+    static func compare(_ op: CompareOp, _ a: Tensor, _ b: Tensor) throws(TensorError) -> Tensor {
+        var types = ResultType()
+        types.add(a)
+        types.add(b)
+        let dtype = types.result
+        let out = try Tensor.uninitialized(try Shape.broadcast(a.shape, b.shape), .bool, a.context)
+        let x = try a.converted(to: dtype), y = try b.converted(to: dtype)
+        switch dtype {
+        case .float32: Loop.map(out, x, y) { (p: Float, q: Float) in Float.compare(op, p, q) }
+        case .float64: Loop.map(out, x, y) { (p: Double, q: Double) in Double.compare(op, p, q) }
+        case .int64: Loop.map(out, x, y) { (p: Int64, q: Int64) in Int64.compare(op, p, q) }
+        case .bool: Loop.map(out, x, y) { (p: Bool, q: Bool) in UInt8.compare(op, p ? 1 : 0, q ? 1 : 0) }
+        }
+        return out
+    }
+
+    /// `op(a, s)` for a comparison with a Python number.
+    static func compare(_ op: CompareOp, _ a: Tensor, _ s: Scalar) throws(TensorError) -> Tensor {
+        var types = ResultType()
+        types.add(a)
+        types.add(s, defaultFloat: a.context.defaultDType)
+        let dtype = types.result
+        let out = try Tensor.uninitialized(a.shape, .bool, a.context)
+        let x = try a.converted(to: dtype)
+        switch dtype {
+        case .float32: let v = Float(s.doubleValue); Loop.map(out, x) { (p: Float) in Float.compare(op, p, v) }
+        case .float64: let v = s.doubleValue; Loop.map(out, x) { (p: Double) in Double.compare(op, p, v) }
+        case .int64: let v = s.intValue; Loop.map(out, x) { (p: Int64) in Int64.compare(op, p, v) }
+        case .bool:
+            let v = s.doubleValue
+            Loop.map(out, x) { (p: Bool) in Double.compare(op, p ? 1 : 0, v) }
+        }
+        return out
+    }
+}
+
+extension Tensor {
+    /// True when some element is zero (integer division checks).
+    func containsZero() -> Bool {
+        guard let flat = try? contiguousData() else { return false }
+        switch dtype {
+        case .int64: return UnsafeBufferPointer(start: flat.pointer(Int64.self), count: count).contains(0)
+        case .float32: return UnsafeBufferPointer(start: flat.pointer(Float.self), count: count).contains(0)
+        case .float64: return UnsafeBufferPointer(start: flat.pointer(Double.self), count: count).contains(0)
+        case .bool: return UnsafeBufferPointer(start: flat.pointer(Bool.self), count: count).contains(false)
+        }
+    }
+}

@@ -1,0 +1,164 @@
+// The binary arithmetic ops: add, sub, rsub, mul, div, pow, maximum, minimum.
+//
+// A Python number as the second operand is "wrapped" as torch wraps it: the op records its
+// `.Tensor` overload with a `None` edge for the number (`x + 2` is AddBackward0 with two
+// next_functions). The `.Scalar` overloads (`rsub(x, 2)`, `2 ** x`) take one edge.
+
+private let addRule = Derivatives.named("add.Tensor")
+private let subRule = Derivatives.named("sub.Tensor")
+private let rsubTensorRule = Derivatives.named("rsub.Tensor")
+private let rsubScalarRule = Derivatives.named("rsub.Scalar")
+private let mulRule = Derivatives.named("mul.Tensor")
+private let divRule = Derivatives.named("div.Tensor")
+private let divModeRule = Derivatives.named("div.Tensor_mode")
+private let powScalarRule = Derivatives.named("pow.Tensor_Scalar")
+private let powTensorRule = Derivatives.named("pow.Tensor_Tensor")
+private let powBaseRule = Derivatives.named("pow.Scalar")
+private let maximumRule = Derivatives.named("maximum")
+private let minimumRule = Derivatives.named("minimum")
+
+extension Tensor {
+    /// `torch.add(self, other, alpha=alpha)`: `self + alpha * other`. Backward: AddBackward0.
+    public func add(_ other: Tensor, alpha: Scalar = 1) throws(TensorError) -> Tensor {
+        let out = try Kernels.binary(.add, self, other, alpha: alpha.doubleValue == 1 ? nil : alpha)
+        addRule.record(self, other, outputs: out)?.attributes.scalar2 = alpha
+        return out
+    }
+
+    /// `self + other` for a Python number. Backward: AddBackward0.
+    public func add(_ other: Scalar, alpha: Scalar = 1) throws(TensorError) -> Tensor {
+        let out = try Kernels.binary(.add, self, other, alpha: alpha.doubleValue == 1 ? nil : alpha)
+        addRule.record(self, nil, outputs: out)?.attributes.scalar2 = alpha
+        return out
+    }
+
+    /// `torch.sub(self, other, alpha=alpha)`: `self - alpha * other`. Backward: SubBackward0.
+    public func sub(_ other: Tensor, alpha: Scalar = 1) throws(TensorError) -> Tensor {
+        let out = try Kernels.binary(.sub, self, other, alpha: alpha.doubleValue == 1 ? nil : alpha)
+        subRule.record(self, other, outputs: out)?.attributes.scalar2 = alpha
+        return out
+    }
+
+    /// `self - other` for a Python number. Backward: SubBackward0.
+    public func sub(_ other: Scalar, alpha: Scalar = 1) throws(TensorError) -> Tensor {
+        let out = try Kernels.binary(.sub, self, other, alpha: alpha.doubleValue == 1 ? nil : alpha)
+        subRule.record(self, nil, outputs: out)?.attributes.scalar2 = alpha
+        return out
+    }
+
+    /// `torch.rsub(self, other, alpha=alpha)`: `other - alpha * self`. Backward: RsubBackward0.
+    public func rsub(_ other: Tensor, alpha: Scalar = 1) throws(TensorError) -> Tensor {
+        let out = try Kernels.binary(.sub, other, self, alpha: alpha.doubleValue == 1 ? nil : alpha)
+        rsubTensorRule.record(self, other, outputs: out)?.attributes.scalar2 = alpha
+        return out
+    }
+
+    /// `other - alpha * self` for a Python number (`2 - x`). Backward: RsubBackward1.
+    public func rsub(_ other: Scalar, alpha: Scalar = 1) throws(TensorError) -> Tensor {
+        let scaled = alpha.doubleValue == 1 ? self : try Kernels.binary(.mul, self, alpha)
+        let out = try Kernels.binary(.sub, scaled, other, scalarFirst: true)
+        rsubScalarRule.record(self, outputs: out)?.attributes.scalar2 = alpha
+        return out
+    }
+
+    /// `torch.mul(self, other)`. Backward: MulBackward0.
+    public func mul(_ other: Tensor) throws(TensorError) -> Tensor {
+        let out = try Kernels.binary(.mul, self, other)
+        mulRule.record(self, other, outputs: out)?.save(self, other)
+        return out
+    }
+
+    /// `self * other` for a Python number. Backward: MulBackward0.
+    public func mul(_ other: Scalar) throws(TensorError) -> Tensor {
+        let out = try Kernels.binary(.mul, self, other)
+        mulRule.record(self, nil, outputs: out)?.attributes.scalar = other
+        return out
+    }
+
+    /// `torch.div(self, other)`: true division. Backward: DivBackward0.
+    public func div(_ other: Tensor) throws(TensorError) -> Tensor {
+        let out = try Kernels.binary(.div, self, other)
+        divRule.record(self, other, outputs: out)?.save(self, other)
+        return out
+    }
+
+    /// `self / other` for a Python number. Backward: DivBackward0.
+    public func div(_ other: Scalar) throws(TensorError) -> Tensor {
+        let out = try Kernels.binary(.div, self, other)
+        divRule.record(self, nil, outputs: out)?.attributes.scalar = other
+        return out
+    }
+
+    /// How `div` rounds its quotient (`rounding_mode`).
+    public enum RoundingMode: String, Sendable { case trunc, floor }
+
+    /// `torch.div(self, other, rounding_mode=mode)`. Backward: DivBackward2 (zero gradients).
+    public func div(_ other: Tensor, roundingMode mode: RoundingMode) throws(TensorError) -> Tensor {
+        let out = try Kernels.binary(mode == .floor ? .floorDivide : .truncDivide, self, other)
+        if out.dtype.isFloatingPoint { divModeRule.record(self, other, outputs: out) }
+        return out
+    }
+
+    /// `torch.div(self, other, rounding_mode=mode)` for a Python number. Backward: DivBackward2.
+    public func div(_ other: Scalar, roundingMode mode: RoundingMode) throws(TensorError) -> Tensor {
+        let out = try Kernels.binary(mode == .floor ? .floorDivide : .truncDivide, self, other)
+        if out.dtype.isFloatingPoint { divModeRule.record(self, nil, outputs: out) }
+        return out
+    }
+
+    /// `other / self` for a Python number: Python evaluates it as `self.reciprocal() * other`,
+    /// so the graph holds ReciprocalBackward0 under MulBackward0.
+    public func rdiv(_ other: Scalar) throws(TensorError) -> Tensor {
+        try reciprocal().mul(other)
+    }
+
+    /// `self ** exponent` for a Python number. Backward: PowBackward0.
+    public func pow(_ exponent: Scalar) throws(TensorError) -> Tensor {
+        let out = try Kernels.binary(.pow, self, exponent)
+        if let node = powScalarRule.record(self, outputs: out) {
+            node.save(self)
+            node.attributes.scalar = exponent
+        }
+        return out
+    }
+
+    /// `self ** exponent` elementwise. Backward: PowBackward1.
+    public func pow(_ exponent: Tensor) throws(TensorError) -> Tensor {
+        let out = try Kernels.binary(.pow, self, exponent)
+        if let node = powTensorRule.record(self, exponent, outputs: out) {
+            node.save(self, exponent)
+            node.saveResult(out)
+        }
+        return out
+    }
+
+    /// `base ** exponent` for a Python number `base`. Backward: PowBackward2.
+    public static func pow(_ base: Scalar, _ exponent: Tensor) throws(TensorError) -> Tensor {
+        let out = try Kernels.binary(.pow, exponent, base, scalarFirst: true)
+        if let node = powBaseRule.record(exponent, outputs: out) {
+            node.save(exponent)
+            node.saveResult(out)
+            node.attributes.scalar = base
+        }
+        return out
+    }
+
+    /// `torch.square`: `self ** 2`, recorded as torch records it. Backward: PowBackward0.
+    public func square() throws(TensorError) -> Tensor {
+        dtype == .bool ? try mul(self) : try pow(2)
+    }
+
+    /// `torch.maximum`: the elementwise maximum (NaN propagates). Backward: MaximumBackward0.
+    public func maximum(_ other: Tensor) throws(TensorError) -> Tensor {
+        let out = try Kernels.binary(.maximum, self, other)
+        maximumRule.record(self, other, outputs: out)?.save(self, other)
+        return out
+    }
+
+    /// `torch.minimum`: the elementwise minimum (NaN propagates). Backward: MinimumBackward0.
+    public func minimum(_ other: Tensor) throws(TensorError) -> Tensor {
+        let out = try Kernels.binary(.minimum, self, other)
+        minimumRule.record(self, other, outputs: out)?.save(self, other)
+        return out
+    }
+}

@@ -1,0 +1,172 @@
+// In-place ops: add_, sub_, mul_, div_, clamp_, zero_, fill_, copy_.
+//
+// Each computes its value out of place, writes it into `self`'s elements and bumps the version
+// counter, so that saved tensors notice. When the op is recorded, it runs on a snapshot of
+// `self` (its history and a copy of its old values, which rules like mul_'s read) and `self`
+// takes the new node as its `grad_fn`, as torch's in-place ops rebase history.
+
+private let zeroRule = Derivatives.named("zero_")
+private let fillRule = Derivatives.named("fill_.Scalar")
+private let fillTensorRule = Derivatives.named("fill_.Tensor")
+private let copyRule = Derivatives.named("copy_")
+
+extension Tensor {
+    /// `x.add_(other, alpha)`. Backward: AddBackward0.
+    public func add_(_ other: Tensor, alpha: Scalar = 1) throws(TensorError) {
+        try inPlace(operands: [other]) { (x) throws(TensorError) in try x.add(other, alpha: alpha) }
+    }
+
+    /// `x.add_(number, alpha)`. Backward: AddBackward0.
+    public func add_(_ other: Scalar, alpha: Scalar = 1) throws(TensorError) {
+        try inPlace(operands: []) { (x) throws(TensorError) in try x.add(other, alpha: alpha) }
+    }
+
+    /// `x.sub_(other, alpha)`. Backward: SubBackward0.
+    public func sub_(_ other: Tensor, alpha: Scalar = 1) throws(TensorError) {
+        try inPlace(operands: [other]) { (x) throws(TensorError) in try x.sub(other, alpha: alpha) }
+    }
+
+    /// `x.sub_(number, alpha)`. Backward: SubBackward0.
+    public func sub_(_ other: Scalar, alpha: Scalar = 1) throws(TensorError) {
+        try inPlace(operands: []) { (x) throws(TensorError) in try x.sub(other, alpha: alpha) }
+    }
+
+    /// `x.mul_(other)`. Backward: MulBackward0.
+    public func mul_(_ other: Tensor) throws(TensorError) {
+        try inPlace(operands: [other]) { (x) throws(TensorError) in try x.mul(other) }
+    }
+
+    /// `x.mul_(number)`. Backward: MulBackward0.
+    public func mul_(_ other: Scalar) throws(TensorError) {
+        try inPlace(operands: []) { (x) throws(TensorError) in try x.mul(other) }
+    }
+
+    /// `x.div_(other)`, or with a `rounding_mode`. Backward: DivBackward0 (DivBackward2).
+    public func div_(_ other: Tensor, roundingMode: RoundingMode? = nil) throws(TensorError) {
+        try inPlace(operands: [other]) { (x) throws(TensorError) in
+            if let roundingMode { return try x.div(other, roundingMode: roundingMode) }
+            return try x.div(other)
+        }
+    }
+
+    /// `x.div_(number)`, or with a `rounding_mode`. Backward: DivBackward0 (DivBackward2).
+    public func div_(_ other: Scalar, roundingMode: RoundingMode? = nil) throws(TensorError) {
+        try inPlace(operands: []) { (x) throws(TensorError) in
+            if let roundingMode { return try x.div(other, roundingMode: roundingMode) }
+            return try x.div(other)
+        }
+    }
+
+    /// `x.clamp_(min, max)` with number bounds. Backward: ClampBackward1.
+    public func clamp_(min lo: Scalar?, max hi: Scalar?) throws(TensorError) {
+        try inPlace(operands: []) { (x) throws(TensorError) in try x.clamp(min: lo, max: hi) }
+    }
+
+    /// `x.clamp_(min, max)` with tensor bounds. Backward: ClampBackward0.
+    public func clamp_(min lo: Tensor?, max hi: Tensor?) throws(TensorError) {
+        try inPlace(operands: [lo, hi].compactMap { $0 }) { (x) throws(TensorError) in try x.clamp(min: lo, max: hi) }
+    }
+
+    /// `x.zero_()`. Backward: ZeroBackward0.
+    public func zero_() throws(TensorError) {
+        try inPlace(operands: []) { (x) throws(TensorError) in
+            let out = try Tensor.zeros(x.shape, dtype: x.dtype, context: x.context)
+            zeroRule.record(x, outputs: out)
+            return out
+        }
+    }
+
+    /// `x.fill_(number)`. Backward: FillBackward2.
+    public func fill_(_ value: Scalar) throws(TensorError) {
+        try inPlace(operands: []) { (x) throws(TensorError) in
+            let out = try Tensor.full(x.shape, value, dtype: x.dtype, context: x.context)
+            fillRule.record(x, outputs: out)
+            return out
+        }
+    }
+
+    /// `x.fill_(tensor)` with a 0-d tensor value. Backward: FillBackward3.
+    public func fill_(_ value: Tensor) throws(TensorError) {
+        guard value.rank == 0 else {
+            throw .evaluation("fill_ only supports 0-dimension value tensor but got tensor with \(value.rank) dimensions.")
+        }
+        try inPlace(operands: [value]) { (x) throws(TensorError) in
+            let out = try Tensor.uninitialized(x.shape, x.dtype, x.context)
+            Kernels.copy(from: value, into: out)
+            fillTensorRule.record(x, value, outputs: out)
+            return out
+        }
+    }
+
+    /// `x.copy_(src)`: `src` broadcast into `x`, converted to `x`'s dtype. Backward: CopyBackwards.
+    public func copy_(_ source: Tensor) throws(TensorError) {
+        guard try Shape.broadcast(shape, source.shape) == shape else {
+            throw .evaluation("output with shape \(Shape.format(shape)) doesn't match the broadcast shape \(Shape.format(try Shape.broadcast(shape, source.shape)))")
+        }
+        try inPlace(operands: [source], castsFreely: true) { (x) throws(TensorError) in
+            let out = try Tensor.uninitialized(x.shape, x.dtype, x.context)
+            Kernels.copy(from: source, into: out)
+            if let node = copyRule.record(x, source, outputs: out) { node.attributes.shapes = [source.shape] }
+            return out
+        }
+    }
+
+    /// Runs `compute` on a snapshot of `self` (recorded) or on `self` (not recorded), then
+    /// writes the result into `self`: torch's checks, version bump and history rebase.
+    private func inPlace(operands: [Tensor], castsFreely: Bool = false,
+                         _ compute: (Tensor) throws(TensorError) -> Tensor) throws(TensorError) {
+        let recording = context.isGradEnabled && (requiresGrad || operands.contains { $0.requiresGrad })
+        if context.isGradEnabled {
+            if isLeaf && leafRequiresGrad {
+                throw .evaluation("a leaf Variable that requires grad is being used in an in-place operation.")
+            }
+            if let base = viewBase, base.isLeaf, base.leafRequiresGrad {
+                throw .evaluation("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+            }
+        }
+        if recording, let base = viewBase, base.requiresGrad || requiresGrad {
+            throw .evaluation("in-place operations on views of tensors that require grad are not supported by this service")
+        }
+        let source = recording ? try snapshot() : self
+        let result = try compute(source)
+        if !castsFreely && !Self.canCast(result.dtype, to: dtype) {
+            throw .evaluation("result type \(result.dtype.scalarTypeName) can't be cast to the desired output type \(dtype.scalarTypeName)")
+        }
+        if result.shape != shape {
+            throw .evaluation("output with shape \(Shape.format(shape)) doesn't match the broadcast shape \(Shape.format(result.shape))")
+        }
+        Kernels.copy(from: result, into: self)
+        versionCounter.version += 1
+        if recording, let node = result.gradFn {
+            node.outputs[result.outputNr] = TensorMeta(shape: shape, dtype: dtype)
+            gradFn = node
+            outputNr = result.outputNr
+            leafRequiresGrad = false
+            if retainsGrad { registerRetainGrad() }
+        }
+    }
+
+    /// A copy of this tensor's values carrying its history (same `grad_fn`), the stand-in for
+    /// `self` when an in-place op is recorded.
+    private func snapshot() throws(TensorError) -> Tensor {
+        let copy = try detachedCopy()
+        copy.gradFn = gradFn
+        copy.outputNr = outputNr
+        copy.leafRequiresGrad = leafRequiresGrad
+        return copy
+    }
+
+    /// torch's `canCast`: no float to integer, no non-bool to bool.
+    static func canCast(_ from: DType, to: DType) -> Bool {
+        if from.isFloatingPoint && !to.isFloatingPoint { return false }
+        if from != .bool && to == .bool { return false }
+        return true
+    }
+
+    /// `existing += grad` for gradient accumulation (grad mode off): no checks, version bumped.
+    func addInPlaceUnchecked(_ other: Tensor) throws(TensorError) {
+        let sum = try Kernels.binary(.add, self, other)
+        Kernels.copy(from: sum, into: self)
+        versionCounter.version += 1
+    }
+}

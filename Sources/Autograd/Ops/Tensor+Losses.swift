@@ -1,0 +1,293 @@
+import RealModule
+
+// Losses, composed as torch composes them (cross_entropy is log_softmax and nll_loss plus the
+// label-smoothing terms), so that graphs and grad_fn names match.
+
+private let mseRule = Derivatives.named("mse_loss")
+private let bceRule = Derivatives.named("binary_cross_entropy")
+private let bceLogitsRule = Derivatives.named("binary_cross_entropy_with_logits")
+private let nllRule = Derivatives.named("nll_loss")
+private let mulScalarRule = Derivatives.named("mul.Scalar")
+private let divScalarRule = Derivatives.named("div.Scalar")
+private let maskedFillRule = Derivatives.named("masked_fill.Scalar")
+
+/// torch's `reduction` argument of the losses.
+public enum Reduction: String, Sendable {
+    case none, mean, sum
+
+    var code: Int {
+        switch self {
+        case .none: 0
+        case .mean: 1
+        case .sum: 2
+        }
+    }
+
+    init(code: Int) { self = code == 0 ? .none : (code == 1 ? .mean : .sum) }
+}
+
+extension Tensor {
+    private func reduce(_ loss: Tensor, _ reduction: Reduction) throws(TensorError) -> Tensor {
+        switch reduction {
+        case .none: loss
+        case .mean: try loss.mean()
+        case .sum: try loss.sum()
+        }
+    }
+
+    /// `F.mse_loss(input, target, reduction)`. Backward: MseLossBackward0.
+    public func mseLoss(_ target: Tensor, reduction: Reduction = .mean) throws(TensorError) -> Tensor {
+        let out = try context.withGradMode(false) { () throws(TensorError) in
+            try reduce(try sub(target).pow(2), reduction)
+        }
+        if let node = mseRule.record(self, target, outputs: out) {
+            node.save(self, target)
+            node.attributes.integers = [reduction.code]
+        }
+        return out
+    }
+
+    /// `F.l1_loss(input, target, reduction)`: `abs(input - target)` reduced.
+    public func l1Loss(_ target: Tensor, reduction: Reduction = .mean) throws(TensorError) -> Tensor {
+        try reduce(try sub(target).abs(), reduction)
+    }
+
+    /// `F.binary_cross_entropy(input, target, weight, reduction)`; logs are clamped at -100 as
+    /// torch clamps them. Backward: BinaryCrossEntropyBackward0.
+    public func binaryCrossEntropy(_ target: Tensor, weight: Tensor? = nil, reduction: Reduction = .mean) throws(TensorError) -> Tensor {
+        guard target.shape == shape else {
+            throw .invalidArgument("Using a target size (\(Shape.torchSize(target.shape))) that is different to the input size (\(Shape.torchSize(shape))) is deprecated. Please ensure they have the same size.")
+        }
+        let values = doubles()
+        if values.contains(where: { !($0 >= 0 && $0 <= 1) }) {
+            throw .evaluation("all elements of input should be between 0 and 1")
+        }
+        let loss = try Kernels.floatingMap(self, target) { (x: Double, t: Double) in
+            -(t * Swift.max(Double.log(x), -100) + (1 - t) * Swift.max(Double.log(1 - x), -100))
+        } float: { (x: Float, t: Float) in
+            -(t * Swift.max(Float.log(x), -100) + (1 - t) * Swift.max(Float.log(1 - x), -100))
+        }
+        let out = try context.withGradMode(false) { () throws(TensorError) in
+            try reduce(weight.map { (w) throws(TensorError) in try loss.mul(w) } ?? loss, reduction)
+        }
+        if let node = bceRule.record(self, target, outputs: out) {
+            node.save(self, target)
+            if let weight { node.save(weight) }
+            node.attributes.integers = [reduction.code, weight == nil ? 0 : 1]
+        }
+        return out
+    }
+
+    /// `F.binary_cross_entropy_with_logits(input, target, weight, pos_weight, reduction)`,
+    /// computed stably. Backward: BinaryCrossEntropyWithLogitsBackward0.
+    public func binaryCrossEntropyWithLogits(_ target: Tensor, weight: Tensor? = nil, posWeight: Tensor? = nil,
+                                             reduction: Reduction = .mean) throws(TensorError) -> Tensor {
+        guard target.shape == shape else {
+            throw .invalidArgument("Target size (\(Shape.torchSize(target.shape))) must be the same as input size (\(Shape.torchSize(shape)))")
+        }
+        let out = try context.withGradMode(false) { () throws(TensorError) in
+            // (1 - t) x + (1 + (pw - 1) t) (log(1 + exp(-|x|)) + max(-x, 0))
+            let softplusNegative = try abs().neg().exp().log1p().add(try neg().clamp(min: .int(0), max: nil))
+            let oneMinusT = try target.rsub(.int(1))
+            var loss: Tensor
+            if let posWeight {
+                let coefficient = try posWeight.sub(.int(1)).mul(target).add(.int(1))
+                loss = try oneMinusT.mul(self).add(try coefficient.mul(softplusNegative))
+            } else {
+                loss = try oneMinusT.mul(self).add(softplusNegative)
+            }
+            if let weight { loss = try loss.mul(weight) }
+            return try reduce(loss, reduction)
+        }
+        if let node = bceLogitsRule.record(self, target, outputs: out) {
+            node.save(self, target)
+            if let weight { node.save(weight) }
+            if let posWeight { node.save(posWeight) }
+            node.attributes.integers = [reduction.code, weight == nil ? 0 : 1, posWeight == nil ? 0 : 1]
+        }
+        return out
+    }
+
+    /// `F.nll_loss(input, target, weight, ignore_index, reduction)`: input `[N, C, ...]` or
+    /// `[C]` of log-probabilities, target int64 class indices. Backward: NllLossBackward0.
+    public func nllLoss(_ target: Tensor, weight: Tensor? = nil, ignoreIndex: Int = -100,
+                        reduction: Reduction = .mean) throws(TensorError) -> Tensor {
+        let plan = try NLLPlan(input: self, target: target, weight: weight, ignoreIndex: ignoreIndex)
+        let out = try plan.forward(self, reduction: reduction)
+        if let node = nllRule.record(self, outputs: out) {
+            node.save(target)
+            if let weight { node.save(weight) }
+            node.attributes.integers = [reduction.code, ignoreIndex, weight == nil ? 0 : 1]
+            node.attributes.payload = plan
+        }
+        return out
+    }
+
+    /// `F.cross_entropy(input, target, weight, ignore_index, reduction, label_smoothing)` with
+    /// class indices (int64) or class probabilities (a float target shaped like the input).
+    public func crossEntropy(_ target: Tensor, weight: Tensor? = nil, ignoreIndex: Int = -100,
+                             reduction: Reduction = .mean, labelSmoothing: Double = 0) throws(TensorError) -> Tensor {
+        guard labelSmoothing >= 0 && labelSmoothing <= 1 else {
+            throw .evaluation("label_smoothing must be between 0.0 and 1.0. Got: \(labelSmoothing)")
+        }
+        let classDim = rank == 1 ? 0 : 1
+        guard rank > 0 else { throw .evaluation("Expected 1 or more dimensions (got 0)") }
+        let classes = shape[classDim]
+        let logProbabilities = try logSoftmax(dim: classDim)
+        if target.dtype.isFloatingPoint {
+            guard target.shape == shape else {
+                throw .evaluation("Expected target size \(Shape.format(shape)), got \(Shape.format(target.shape))")
+            }
+            let smoothed = labelSmoothing > 0
+                ? try target.mul(.double(1 - labelSmoothing)).add(.double(labelSmoothing / Double(classes))) : target
+            var product = try logProbabilities.mul(smoothed)
+            if let weight { product = try product.mul(try weight.view(classShape(weight, classDim))) }
+            switch reduction {
+            case .mean: return try product.sum().neg().divScalar(.double(Double(count) / Double(classes)))
+            case .sum: return try product.sum().neg()
+            case .none: return try product.sum(dims: [classDim]).neg()
+            }
+        }
+        let nll = try logProbabilities.nllLoss(target, weight: weight, ignoreIndex: ignoreIndex, reduction: reduction)
+        guard labelSmoothing > 0 else { return nll }
+        let ignored = try Kernels.compare(.eq, target, .int(Int64(ignoreIndex)))
+        var smooth = try weight.map { (w) throws(TensorError) in try logProbabilities.mul(try w.view(classShape(w, classDim))) } ?? logProbabilities
+        smooth = try smooth.sum(dims: [classDim]).neg().maskedFill(ignored, 0)
+        let ret: Tensor
+        switch reduction {
+        case .mean:
+            if let weight {
+                let kept = try Kernels.compare(.ne, target, .int(Int64(ignoreIndex)))
+                let picked = target.doubles().enumerated().compactMap { i, t in kept.doubles()[i] != 0 ? t : nil }
+                let w = weight.doubles()
+                let total = picked.reduce(0.0) { $0 + w[Int($1)] }
+                ret = try smooth.sum().div(try Tensor.scalar(.double(total), dtype: dtype, context: context))
+            } else {
+                let kept = try Kernels.compare(.ne, target, .int(Int64(ignoreIndex)))
+                ret = try smooth.sum().div(try kept.sum())
+            }
+        case .sum: ret = try smooth.sum()
+        case .none: ret = smooth
+        }
+        return try nll.mulScalar(.double(1 - labelSmoothing)).add(try ret.mulScalar(.double(labelSmoothing / Double(classes))))
+    }
+
+    private func classShape(_ weight: Tensor, _ classDim: Int) -> [Int] {
+        var s = [Int](repeating: 1, count: rank)
+        s[classDim] = weight.count
+        return s
+    }
+
+    /// ATen's `mul(Tensor, Scalar)`, which C++ composites call. Backward: MulBackward1.
+    func mulScalar(_ s: Scalar) throws(TensorError) -> Tensor {
+        let out = try Kernels.binary(.mul, self, s)
+        mulScalarRule.record(self, outputs: out)?.attributes.scalar = s
+        return out
+    }
+
+    /// ATen's `div(Tensor, Scalar)`. Backward: DivBackward1.
+    func divScalar(_ s: Scalar) throws(TensorError) -> Tensor {
+        let out = try Kernels.binary(.div, self, s)
+        divScalarRule.record(self, outputs: out)?.attributes.scalar = s
+        return out
+    }
+
+    /// `x.masked_fill(mask, value)`. Backward: MaskedFillBackward0.
+    func maskedFill(_ mask: Tensor, _ value: Scalar) throws(TensorError) -> Tensor {
+        let filler = try Tensor.scalar(value, dtype: dtype, context: context)
+        let out = try Kernels.select(mask, filler, self)
+        if let node = maskedFillRule.record(self, outputs: out) { node.save(mask) }
+        return out
+    }
+}
+
+/// The shape bookkeeping of one nll_loss call: which class each sample picks and its weight.
+final class NLLPlan {
+    /// For each sample (flattened over batch and extra dims): the flat input offset of its
+    /// picked class, or -1 when ignored.
+    let picked: [Int]
+    /// The weight of each sample's class (0 when ignored).
+    let weights: [Double]
+    /// The output shape for `reduction='none'`.
+    let sampleShape: [Int]
+    /// Sum of the weights of the samples not ignored (mean's divisor).
+    let totalWeight: Double
+
+    init(input: Tensor, target: Tensor, weight: Tensor?, ignoreIndex: Int) throws(TensorError) {
+        guard input.rank >= 1 else { throw .evaluation("input tensor should be 1D or 2D") }
+        guard target.dtype == .int64 else {
+            throw .evaluation("expected scalar type Long but found \(target.dtype.scalarTypeName)")
+        }
+        let classDim = input.rank == 1 ? 0 : 1
+        let classes = input.shape[classDim]
+        if input.rank == 1 {
+            guard target.rank == 0 else {
+                throw .evaluation("0D or 1D target tensor expected, multi-target not supported")
+            }
+        } else {
+            guard target.rank == input.rank - 1 else {
+                throw .evaluation(input.rank == 2 ? "0D or 1D target tensor expected, multi-target not supported"
+                                                  : "Expected target size \(Shape.format([input.shape[0]] + Array(input.shape[2...]))), got \(Shape.format(target.shape))")
+            }
+            guard target.shape[0] == input.shape[0] else {
+                throw .evaluation("Expected input batch_size (\(input.shape[0])) to match target batch_size (\(target.shape[0])).")
+            }
+            guard Array(target.shape.dropFirst()) == Array(input.shape.dropFirst(2)) else {
+                throw .evaluation("Expected target size \(Shape.format([input.shape[0]] + Array(input.shape[2...]))), got \(Shape.format(target.shape))")
+            }
+        }
+        if let weight, weight.rank != 1 || weight.count != classes {
+            throw .evaluation("weight tensor should be defined either for all \(classes) classes or no classes but got weight tensor of shape: \(Shape.format(weight.shape))")
+        }
+        let w = weight?.doubles()
+        let targets = target.doubles()
+        let inner = input.rank > 2 ? input.shape[2...].reduce(1, *) : 1
+        var picked: [Int] = [], weights: [Double] = []
+        picked.reserveCapacity(targets.count)
+        for (s, t) in targets.enumerated() {
+            let cls = Int(t)
+            if cls == ignoreIndex {
+                picked.append(-1)
+                weights.append(0)
+                continue
+            }
+            guard cls >= 0 && cls < classes else { throw .evaluation("Target \(cls) is out of bounds.") }
+            let n = s / inner, rest = s % inner
+            picked.append(input.rank == 1 ? cls : (n * classes + cls) * inner + rest)
+            weights.append(w?[cls] ?? 1)
+        }
+        self.picked = picked
+        self.weights = weights
+        self.sampleShape = target.shape
+        self.totalWeight = weights.reduce(0, +)
+    }
+
+    func forward(_ input: Tensor, reduction: Reduction) throws(TensorError) -> Tensor {
+        let x = input.doubles()
+        var losses = [Double](repeating: 0, count: picked.count)
+        for (s, p) in picked.enumerated() where p >= 0 { losses[s] = -x[p] * weights[s] }
+        switch reduction {
+        case .none: return try Tensor.make(losses, shape: sampleShape, dtype: input.dtype, context: input.context)
+        case .sum: return try Tensor.make([losses.reduce(0, +)], shape: [], dtype: input.dtype, context: input.context)
+        case .mean: return try Tensor.make([losses.reduce(0, +) / totalWeight], shape: [], dtype: input.dtype, context: input.context)
+        }
+    }
+
+    /// The gradient of the loss: `-weight * grad` (divided by the total weight for mean) at
+    /// each picked class, zeros elsewhere. Written with differentiable ops (index_put of the
+    /// scaled gradient) so that second derivatives exist.
+    func backward(_ grad: Tensor, inputShape: [Int], reduction: Reduction) throws(TensorError) -> Tensor {
+        let context = grad.context
+        let kept = picked.indices.filter { picked[$0] >= 0 }
+        let count = inputShape.reduce(1, *)
+        let scale = kept.map { -weights[$0] / (reduction == .mean ? totalWeight : 1) }
+        let scales = try Tensor.make(scale, shape: [kept.count], dtype: grad.dtype, context: context)
+        let perSample = reduction == .none
+            ? try grad.reshape([picked.count]).advancedIndex([(0, try Tensor.make(kept.map { Int64($0) }, shape: [kept.count], context: context))])
+            : try grad.expand([kept.count])
+        let values = try perSample.mul(scales)
+        let positions = try Tensor.make(kept.map { Int64(picked[$0]) }, shape: [kept.count], context: context)
+        let plan = AdvancedIndex(indices: [positions], indexShape: [kept.count], inputShape: [count])
+        return try values.indexPutIntoZeros(plan).reshape(inputShape)
+    }
+}

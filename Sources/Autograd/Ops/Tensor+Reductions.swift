@@ -1,0 +1,245 @@
+// Reductions: sum, mean, prod, max/min, amax/amin, var/std, norm, logsumexp, softmax,
+// log_softmax, argmax/argmin, all/any.
+//
+// A `dims` of nil reduces every dimension and records the whole-tensor overload (SumBackward0);
+// a list of dims (even empty, which torch also reads as "all") records the `dim` overload.
+
+private let sumRule = Derivatives.named("sum")
+private let sumDimRule = Derivatives.named("sum.dim_IntList")
+private let meanRule = Derivatives.named("mean")
+private let meanDimRule = Derivatives.named("mean.dim")
+private let prodRule = Derivatives.named("prod")
+private let prodDimRule = Derivatives.named("prod.dim_int")
+private let maxRule = Derivatives.named("max")
+private let maxDimRule = Derivatives.named("max.dim")
+private let minRule = Derivatives.named("min")
+private let minDimRule = Derivatives.named("min.dim")
+private let amaxRule = Derivatives.named("amax")
+private let aminRule = Derivatives.named("amin")
+private let varRule = Derivatives.named("var.correction")
+private let stdRule = Derivatives.named("std.correction")
+private let normRule = Derivatives.named("linalg_vector_norm")
+private let logsumexpRule = Derivatives.named("logsumexp")
+private let softmaxRule = Derivatives.named("_softmax")
+private let logSoftmaxRule = Derivatives.named("_log_softmax")
+private let prodOthersRule = Derivatives.named("_prod_others")
+
+extension Tensor {
+    /// `torch.sum(x)` or `torch.sum(x, dim, keepdim)`; integers and bools sum to int64.
+    /// Backward: SumBackward0 (whole tensor) or SumBackward1 (`dim`).
+    public func sum(dims: [Int]? = nil, keepDim: Bool = false, dtype: DType? = nil) throws(TensorError) -> Tensor {
+        let input = try dtype.map { (d) throws(TensorError) in try converted(to: d) } ?? self
+        let out = try Kernels.reduce(.sum, input, dims: dims, keepDim: keepDim)
+        try recordReduction(dims == nil ? sumRule : sumDimRule, dims: dims, keepDim: keepDim, out)
+        return out
+    }
+
+    /// `torch.mean`; floating tensors only, as in torch. Backward: MeanBackward0 or MeanBackward1.
+    public func mean(dims: [Int]? = nil, keepDim: Bool = false, dtype: DType? = nil) throws(TensorError) -> Tensor {
+        let input = try dtype.map { (d) throws(TensorError) in try converted(to: d) } ?? self
+        guard input.dtype.isFloatingPoint else {
+            throw .evaluation("mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: \(input.dtype.scalarTypeName)")
+        }
+        let sum = try Kernels.reduce(.sum, input, dims: dims, keepDim: keepDim)
+        let reduced = sum.count == 0 ? 1 : input.count / Swift.max(sum.count, 1)
+        let out = try Kernels.binary(.div, sum, .int(Int64(input.count == 0 ? 0 : reduced)))
+        try recordReduction(dims == nil ? meanRule : meanDimRule, dims: dims, keepDim: keepDim, out)
+        return out
+    }
+
+    /// `torch.prod` over all elements or one dimension; zeros are handled exactly.
+    /// Backward: ProdBackward0 or ProdBackward1.
+    public func prod(dim: Int? = nil, keepDim: Bool = false, dtype: DType? = nil) throws(TensorError) -> Tensor {
+        let input = try dtype.map { (d) throws(TensorError) in try converted(to: d) } ?? self
+        let out = try Kernels.reduce(.prod, input, dims: dim.map { [$0] }, keepDim: keepDim)
+        if let node = try recordReduction(dim == nil ? prodRule : prodDimRule, dims: dim.map { [$0] }, keepDim: keepDim, out) {
+            node.save(self)
+            node.saveResult(out)
+        }
+        return out
+    }
+
+    /// `torch.max(x)`: the largest element (NaN wins). Ties share the gradient evenly.
+    /// Backward: MaxBackward1.
+    public func max() throws(TensorError) -> Tensor { try extremum(max: true) }
+
+    /// `torch.min(x)`: the smallest element. Backward: MinBackward1.
+    public func min() throws(TensorError) -> Tensor { try extremum(max: false) }
+
+    private func extremum(max: Bool) throws(TensorError) -> Tensor {
+        let out = try Kernels.reduce(max ? .max : .min, self, dims: nil, keepDim: false)
+        if let node = (max ? maxRule : minRule).record(self, outputs: out) {
+            node.save(self)
+            node.saveResult(out)
+        }
+        return out
+    }
+
+    /// `torch.max(x, dim, keepdim)`: values and int64 indices; the gradient goes to the index
+    /// chosen. Backward: MaxBackward0.
+    public func max(dim: Int, keepDim: Bool = false) throws(TensorError) -> (values: Tensor, indices: Tensor) {
+        try extremum(dim: dim, keepDim: keepDim, max: true)
+    }
+
+    /// `torch.min(x, dim, keepdim)`. Backward: MinBackward0.
+    public func min(dim: Int, keepDim: Bool = false) throws(TensorError) -> (values: Tensor, indices: Tensor) {
+        try extremum(dim: dim, keepDim: keepDim, max: false)
+    }
+
+    private func extremum(dim: Int, keepDim: Bool, max: Bool) throws(TensorError) -> (values: Tensor, indices: Tensor) {
+        let (values, indices) = try Kernels.extremum(self, dim: dim, keepDim: keepDim, max: max)
+        if let node = (max ? maxDimRule : minDimRule).record(self, outputs: values) {
+            node.save(indices)
+            node.attributes.dims = [try Shape.wrap(dim, rank: rank)]
+            node.attributes.keepDim = keepDim
+        }
+        return (values, indices)
+    }
+
+    /// `torch.amax(x, dim, keepdim)`: ties share the gradient evenly. Backward: AmaxBackward0.
+    public func amax(dims: [Int] = [], keepDim: Bool = false) throws(TensorError) -> Tensor {
+        try amaxAmin(dims: dims, keepDim: keepDim, max: true)
+    }
+
+    /// `torch.amin(x, dim, keepdim)`. Backward: AminBackward0.
+    public func amin(dims: [Int] = [], keepDim: Bool = false) throws(TensorError) -> Tensor {
+        try amaxAmin(dims: dims, keepDim: keepDim, max: false)
+    }
+
+    private func amaxAmin(dims: [Int], keepDim: Bool, max: Bool) throws(TensorError) -> Tensor {
+        let out = try Kernels.reduce(max ? .max : .min, self, dims: dims, keepDim: keepDim)
+        if let node = try recordReduction(max ? amaxRule : aminRule, dims: dims, keepDim: keepDim, out) {
+            node.save(self)
+            node.saveResult(out)
+        }
+        return out
+    }
+
+    /// `torch.var(x, dim, correction, keepdim)`. Backward: VarBackward0.
+    public func variance(dims: [Int]? = nil, correction: Double = 1, keepDim: Bool = false) throws(TensorError) -> Tensor {
+        try requireFloating("var")
+        let out = try Kernels.variance(self, dims: dims, correction: correction, keepDim: keepDim)
+        if let node = try recordReduction(varRule, dims: dims ?? [], keepDim: keepDim, out) {
+            node.save(self)
+            node.attributes.scalar = .double(correction)
+        }
+        return out
+    }
+
+    /// `torch.std(x, dim, correction, keepdim)`. Backward: StdBackward0.
+    public func standardDeviation(dims: [Int]? = nil, correction: Double = 1, keepDim: Bool = false) throws(TensorError) -> Tensor {
+        try requireFloating("std")
+        let variance = try Kernels.variance(self, dims: dims, correction: correction, keepDim: keepDim)
+        let out = try Kernels.unary(.sqrt, variance)
+        if let node = try recordReduction(stdRule, dims: dims ?? [], keepDim: keepDim, out) {
+            node.save(self)
+            node.saveResult(out)
+            node.attributes.scalar = .double(correction)
+        }
+        return out
+    }
+
+    /// `torch.linalg.vector_norm(x, ord=p, dim, keepdim)`, which `torch.norm` calls for vector
+    /// norms. Backward: LinalgVectorNormBackward0.
+    public func norm(p: Double = 2, dims: [Int]? = nil, keepDim: Bool = false, dtype: DType? = nil) throws(TensorError) -> Tensor {
+        let input = try dtype.map { (d) throws(TensorError) in try converted(to: d) } ?? self
+        guard input.dtype.isFloatingPoint else {
+            throw .evaluation("linalg.vector_norm: Expected a floating point or complex tensor as input. Got \(input.dtype.scalarTypeName)")
+        }
+        let out = try Kernels.norm(input, p: p, dims: dims, keepDim: keepDim)
+        if let node = try recordReduction(normRule, dims: dims ?? [], keepDim: keepDim, out) {
+            node.save(self)
+            node.saveResult(out)
+            node.attributes.scalar = .double(p)
+        }
+        return out
+    }
+
+    /// `torch.logsumexp(x, dim, keepdim)`, computed stably. Backward: LogsumexpBackward0.
+    public func logsumexp(dims: [Int], keepDim: Bool = false) throws(TensorError) -> Tensor {
+        let input = dtype.isFloatingPoint ? self : try converted(to: context.defaultDType)
+        let out = try Kernels.logsumexp(input, dims: dims, keepDim: keepDim)
+        if let node = try recordReduction(logsumexpRule, dims: dims, keepDim: keepDim, out) {
+            node.save(self)
+            node.saveResult(out)
+        }
+        return out
+    }
+
+    /// `torch.softmax(x, dim)`. Backward: SoftmaxBackward0.
+    public func softmax(dim: Int, dtype: DType? = nil) throws(TensorError) -> Tensor {
+        try softmax(dim: dim, dtype: dtype, log: false)
+    }
+
+    /// `torch.log_softmax(x, dim)`, computed stably. Backward: LogSoftmaxBackward0.
+    public func logSoftmax(dim: Int, dtype: DType? = nil) throws(TensorError) -> Tensor {
+        try softmax(dim: dim, dtype: dtype, log: true)
+    }
+
+    private func softmax(dim: Int, dtype: DType?, log: Bool) throws(TensorError) -> Tensor {
+        let target = dtype ?? (self.dtype.isFloatingPoint ? self.dtype : nil)
+        guard let target, target.isFloatingPoint else {
+            throw .evaluation("\"\(log ? "log_softmax" : "softmax")_lastdim_kernel_impl\" not implemented for '\(self.dtype.scalarTypeName)'")
+        }
+        let out = try Kernels.softmax(try converted(to: target), dim: dim, log: log)
+        if let node = (log ? logSoftmaxRule : softmaxRule).record(self, outputs: out) {
+            node.saveResult(out)
+            node.attributes.dims = [try Shape.wrap(dim, rank: rank)]
+        }
+        return out
+    }
+
+    /// `torch.argmax(x, dim, keepdim)`: int64 indices, never differentiable.
+    public func argmax(dim: Int? = nil, keepDim: Bool = false) throws(TensorError) -> Tensor {
+        try Kernels.argExtremum(self, dim: dim, keepDim: keepDim, max: true)
+    }
+
+    /// `torch.argmin(x, dim, keepdim)`.
+    public func argmin(dim: Int? = nil, keepDim: Bool = false) throws(TensorError) -> Tensor {
+        try Kernels.argExtremum(self, dim: dim, keepDim: keepDim, max: false)
+    }
+
+    /// `torch.all(x, dim, keepdim)`: a bool tensor.
+    public func all(dims: [Int]? = nil, keepDim: Bool = false) throws(TensorError) -> Tensor {
+        try Kernels.reduce(.all, self, dims: dims, keepDim: keepDim)
+    }
+
+    /// `torch.any(x, dim, keepdim)`: a bool tensor.
+    public func any(dims: [Int]? = nil, keepDim: Bool = false) throws(TensorError) -> Tensor {
+        try Kernels.reduce(.any, self, dims: dims, keepDim: keepDim)
+    }
+
+    /// For each element, the product of the other elements along `dim`, computed without
+    /// division so that zeros are exact. Backward: ProdOthersBackward0.
+    func exclusiveProduct(dim: Int) throws(TensorError) -> Tensor {
+        let d = try Shape.wrap(dim, rank: rank)
+        let out = try Kernels.alongDim(self, dim: d) { (block: UnsafeBufferPointer<Double>, out: UnsafeMutableBufferPointer<Double>) in
+            var prefix = 1.0
+            for i in 0..<block.count { out[i] = prefix; prefix *= block[i] }
+            var suffix = 1.0
+            for i in stride(from: block.count - 1, through: 0, by: -1) { out[i] *= suffix; suffix *= block[i] }
+        }
+        if let node = prodOthersRule.record(self, outputs: out) {
+            node.save(self)
+            node.attributes.dims = [d]
+        }
+        return out
+    }
+
+    /// Records a reduction's node with its dims (wrapped) and `keepdim`.
+    @discardableResult
+    private func recordReduction(_ rule: Derivative, dims: [Int]?, keepDim: Bool, _ out: Tensor) throws(TensorError) -> Node? {
+        guard let node = rule.record(self, outputs: out) else { return nil }
+        var wrapped = try Shape.wrap(dims ?? [], rank: rank)
+        if wrapped.isEmpty { wrapped = Array(0..<rank) }
+        node.attributes.dims = wrapped.sorted()
+        node.attributes.keepDim = keepDim
+        return node
+    }
+
+    func requireFloating(_ op: String) throws(TensorError) {
+        guard dtype.isFloatingPoint else {
+            throw .evaluation("\(op)(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: \(dtype.scalarTypeName)")
+        }
+    }
+}
