@@ -19,7 +19,12 @@ let package = Package(
             dependencies: [.product(name: "RealModule", package: "swift-numerics")]
         ),
 
+        // MARK: - Program layer: API.md's wire model, decoded, run on the engine and answered.
+        .target(name: "AutogradProgram", dependencies: ["Autograd"]),
+
         // MARK: - Tests
         .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
+        .target(name: "ConformanceSupport", path: "Tests/ConformanceSupport"),
+        .testTarget(name: "AutogradProgramTests", dependencies: ["AutogradProgram", "Autograd", "ConformanceSupport"]),
     ]
 )

@@ -1,0 +1,79 @@
+import Autograd
+import Foundation
+
+/// The program layer's entry point: a request body in, an HTTP status and a JSON body out.
+///
+/// Testable without sockets; one evaluation shares nothing with another (each runs in a
+/// context of its own), so a failing program leaves nothing behind.
+public struct Evaluator: Sendable {
+    public let limits: ProgramLimits
+
+    public init(limits: ProgramLimits = ProgramLimits()) {
+        self.limits = limits
+    }
+
+    /// The answer to one program: status and body.
+    public struct Answer: Sendable {
+        public let status: Int
+        public let body: [UInt8]
+        /// The error code when the program failed (for metrics).
+        public let errorCode: ProgramError.Code?
+    }
+
+    /// Evaluates a JSON request body.
+    public func evaluate(_ body: [UInt8]) -> Answer {
+        let root: Any
+        do {
+            root = try JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed])
+        } catch {
+            return Self.failure(ProgramError(.badJSON, "the body is not JSON: \(Self.reason(error))"))
+        }
+        return evaluate(json: root)
+    }
+
+    /// Evaluates a program already parsed by JSONSerialization.
+    public func evaluate(json root: Any) -> Answer {
+        do {
+            var decoder = ProgramDecoder(ops: WireOps.byName, limits: limits)
+            let program = try decoder.decode(root)
+            let context = Context(defaultDType: program.dtype, seed: program.seed, limits: limits.engineLimits)
+            let interpreter = Interpreter(context: context, limits: limits)
+            try interpreter.run(program.steps)
+            var writer = AnswerWriter(base64: program.base64)
+            let names = program.outputs ?? interpreter.environment.order
+            return Answer(status: 200, body: try writer.outputs(names, interpreter.environment, graph: program.graph), errorCode: nil)
+        } catch let error as ProgramError {
+            return Self.failure(error)
+        } catch let error as TensorError {
+            return Self.failure(ProgramError(error, step: nil))
+        } catch {
+            return Self.failure(ProgramError(.evaluationError, "\(error)"))
+        }
+    }
+
+    /// API.md's error body.
+    static func failure(_ error: ProgramError) -> Answer {
+        Answer(status: error.code.status, body: errorBody(code: error.code.rawValue, message: error.message, step: error.step),
+               errorCode: error.code)
+    }
+
+    /// `{"error": {"code", "message", "step"}}`.
+    public static func errorBody(code: String, message: String, step: String? = nil) -> [UInt8] {
+        var json = JSONWriter(capacity: 128 + message.utf8.count)
+        json.raw("{\"error\":{\"code\":")
+        json.string(code)
+        json.raw(",\"message\":")
+        json.string(message)
+        if let step {
+            json.raw(",\"step\":")
+            json.string(step)
+        }
+        json.raw("}}")
+        return json.bytes
+    }
+
+    private static func reason(_ error: Error) -> String {
+        let text = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
+        return text ?? "it could not be parsed"
+    }
+}
