@@ -27,6 +27,13 @@ public enum Reduction: String, Sendable {
 }
 
 extension Tensor {
+    /// torch refuses a weight that requires grad: its loss kernels have no derivative for it.
+    private func requireConstant(_ weight: Tensor?, _ name: String, of function: String) throws(TensorError) {
+        if let weight, weight.requiresGrad, context.isGradEnabled {
+            throw .evaluation("The function '\(function)' is not differentiable with respect to argument '\(name)'. This input cannot have requires_grad True.")
+        }
+    }
+
     private func reduce(_ loss: Tensor, _ reduction: Reduction) throws(TensorError) -> Tensor {
         switch reduction {
         case .none: loss
@@ -58,6 +65,7 @@ extension Tensor {
         guard target.shape == shape else {
             throw .invalidArgument("Using a target size (\(Shape.torchSize(target.shape))) that is different to the input size (\(Shape.torchSize(shape))) is deprecated. Please ensure they have the same size.")
         }
+        try requireConstant(weight, "weight", of: "binary_cross_entropy")
         let values = doubles()
         if values.contains(where: { !($0 >= 0 && $0 <= 1) }) {
             throw .evaluation("all elements of input should be between 0 and 1")
@@ -85,6 +93,8 @@ extension Tensor {
         guard target.shape == shape else {
             throw .invalidArgument("Target size (\(Shape.torchSize(target.shape))) must be the same as input size (\(Shape.torchSize(shape)))")
         }
+        try requireConstant(weight, "weight", of: "binary_cross_entropy_with_logits")
+        try requireConstant(posWeight, "pos_weight", of: "binary_cross_entropy_with_logits")
         let out = try context.withGradMode(false) { () throws(TensorError) in
             // (1 - t) x + (1 + (pw - 1) t) (log(1 + exp(-|x|)) + max(-x, 0))
             let softplusNegative = try abs().neg().exp().log1p().add(try neg().clamp(min: .int(0), max: nil))
@@ -112,6 +122,7 @@ extension Tensor {
     /// `[C]` of log-probabilities, target int64 class indices. Backward: NllLossBackward0.
     public func nllLoss(_ target: Tensor, weight: Tensor? = nil, ignoreIndex: Int = -100,
                         reduction: Reduction = .mean) throws(TensorError) -> Tensor {
+        try requireConstant(weight, "weight", of: "nll_loss_forward")
         let plan = try NLLPlan(input: self, target: target, weight: weight, ignoreIndex: ignoreIndex)
         let out = try plan.forward(self, reduction: reduction)
         if let node = nllRule.record(self, outputs: out) {

@@ -1,0 +1,58 @@
+import Autograd
+import Dispatch
+
+/// Wall-clock nanoseconds of the fastest of `repeats` runs of `body`, each run repeating it
+/// `iterations` times; answers nanoseconds per iteration.
+func measure(repeats: Int = 7, iterations: Int, _ body: () throws -> Void) rethrows -> Double {
+    var best = Double.infinity
+    for _ in 0..<repeats {
+        let start = DispatchTime.now().uptimeNanoseconds
+        for _ in 0..<iterations { try body() }
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / Double(iterations)
+        best = min(best, elapsed)
+    }
+    return best
+}
+
+let limits = Context.Limits.unlimited
+
+/// The tutorial: x = ones(2, 2, requires_grad) → out = mean(3 (x + 2)^2) → backward.
+func tutorial() throws {
+    let c = Context(defaultDType: .float32, seed: 0, limits: limits)
+    let x = try Tensor.ones([2, 2], dtype: .float32, context: c)
+    try x.requireGradAtCreation()
+    let y = try x.add(2)
+    let out = try y.mul(y).mul(3).mean()
+    try out.backward()
+}
+
+/// A chain of `n` ops on a 3-element tensor, then backward: the per-op overhead.
+func chain(_ n: Int) throws {
+    let c = Context(defaultDType: .float32, seed: 0, limits: limits)
+    let x = try Tensor.ones([3], dtype: .float32, context: c)
+    try x.requireGradAtCreation()
+    var y = x
+    for i in 0..<n { y = i & 1 == 0 ? try y.mul(1.0001) : try y.add(0.5) }
+    try y.sum().backward()
+}
+
+let arguments = CommandLine.arguments
+let which = arguments.count > 1 ? arguments[1] : "all"
+
+if which == "all" || which == "tutorial" {
+    let ns = try measure(iterations: 20_000) { try tutorial() }
+    print("tutorial_us \(ns / 1000)")
+}
+if which == "all" || which == "chain" {
+    let n = 8000
+    let ns = try measure(repeats: 5, iterations: 5) { try chain(n) }
+    print("chain_us_per_op \(ns / 1000 / Double(n))")
+}
+if which == "all" || which == "matmul" {
+    let c = Context(defaultDType: .float32, seed: 1, limits: limits)
+    let n = 8000
+    let a = try Tensor.randn([n, n], dtype: .float32, context: c)
+    let b = try Tensor.randn([n, n], dtype: .float32, context: c)
+    let ns = try measure(repeats: 5, iterations: 3) { _ = try a.mm(b) }
+    print("matmul1024_gflops \(2 * Double(n * n * n) / ns)")
+}
