@@ -34,14 +34,14 @@ public enum Derivatives {
         // mul.Tensor — self: grad * other; other: grad * self. A Python number is saved (as
         // torch saves its wrapped tensor), so a freed graph refuses it.
         Derivative("mul.Tensor", "MulBackward0",
-                   { c, g in try c.saved.isEmpty && !c.isReleased ? g.mul(c.attributes.scalar) : g.mul(c.saved(1)) },
+                   { c, g in try c.savedTensors.isEmpty && !c.isReleased ? g.mul(c.attributes.scalar) : g.mul(c.saved(1)) },
                    { c, g in try g.mul(c.saved(0)) }),
         // mul.Scalar — self: grad * other
         Derivative("mul.Scalar", "MulBackward1",
                    { c, g in try g.mulScalar(c.attributes.scalar) }),
         // div.Tensor — self: grad / other; other: -grad * ((self / other) / other)
         Derivative("div.Tensor", "DivBackward0",
-                   { c, g in try c.saved.isEmpty && !c.isReleased ? g.div(c.attributes.scalar) : g.div(c.saved(1)) },
+                   { c, g in try c.savedTensors.isEmpty && !c.isReleased ? g.div(c.attributes.scalar) : g.div(c.saved(1)) },
                    { c, g in try g.neg().mul(try c.saved(0).div(c.saved(1)).div(c.saved(1))) }),
         // div.Scalar — self: grad / other
         Derivative("div.Scalar", "DivBackward1",

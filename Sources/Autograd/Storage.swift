@@ -1,30 +1,47 @@
-/// torch's tensor version counter: bumped by every in-place write, compared by saved tensors.
-///
-/// Every storage is its own default counter, so a fresh tensor costs no extra allocation; a
-/// `.data` alias gets a counter of its own, as torch's does.
-class VersionCounter {
-    final var version = 0
+/// torch's version counter of a `.data` alias: bumped by every in-place write through it.
+/// Other tensors use their storage's counter (`Storage.version`), so a fresh tensor costs no
+/// extra allocation.
+final class VersionCounter {
+    var version = 0
 }
 
-/// The memory behind one or more tensors: a 64-byte aligned buffer charged to its context.
+/// What a storage carries besides its elements.
+struct StorageHeader {
+    let byteCount: Int
+    /// torch's version counter of the tensors that share this storage (views included).
+    var version = 0
+    /// The context charged for these bytes; released when the storage dies.
+    let context: Context
+}
+
+/// The memory behind one or more tensors: one allocation holding the header and the elements
+/// (8-byte aligned), charged to its context's byte limit.
 ///
 /// Views (`view`, `t`, `detach`, `select`, …) share their base's storage and version counter.
-final class Storage: VersionCounter {
-    let bytes: UnsafeMutableRawPointer
-    let byteCount: Int
-    /// The context charged for these bytes; released when the storage dies.
-    private let context: Context
-
+final class Storage: ManagedBuffer<StorageHeader, UInt64> {
     /// Allocates `byteCount` uninitialised bytes, charging them to `context`'s byte limit.
-    init(byteCount: Int, context: Context) throws(TensorError) {
+    static func allocate(byteCount: Int, context: Context) throws(TensorError) -> Storage {
         try context.reserve(bytes: byteCount)
-        self.byteCount = byteCount
-        self.context = context
-        self.bytes = .allocate(byteCount: max(byteCount, 1), alignment: 64)
+        let words = (byteCount + 7) / 8
+        let buffer = Storage.create(minimumCapacity: max(words, 1)) { _ in
+            StorageHeader(byteCount: byteCount, context: context)
+        }
+        return unsafeDowncast(buffer, to: Storage.self)
     }
 
     deinit {
-        bytes.deallocate()
-        context.release(bytes: byteCount)
+        header.context.release(bytes: header.byteCount)
+    }
+
+    var byteCount: Int { header.byteCount }
+
+    /// The first byte. Stable for the storage's lifetime.
+    var bytes: UnsafeMutableRawPointer {
+        withUnsafeMutablePointerToElements { UnsafeMutableRawPointer($0) }
+    }
+
+    var version: Int {
+        get { header.version }
+        set { header.version = newValue }
     }
 }

@@ -14,6 +14,8 @@ public final class Tensor {
     public let strides: [Int]
     /// Index of the first element in the storage.
     let offset: Int
+    /// The address of the first element (the storage's bytes plus the offset).
+    let address: UnsafeMutableRawPointer
     public let dtype: DType
     /// `numel()`: the number of elements.
     public let count: Int
@@ -48,6 +50,7 @@ public final class Tensor {
         self.dtype = dtype
         self.context = context
         self.ownVersionCounter = versionCounter
+        self.address = storage.bytes + offset * dtype.byteWidth
         var count = 1
         var contiguous = true
         var expected = 1
@@ -67,7 +70,7 @@ public final class Tensor {
                               strides: [Int]? = nil) throws(TensorError) -> Tensor {
         let count = try Shape.count(shape)
         try context.checkElements(count)
-        let storage = try Storage(byteCount: count * dtype.byteWidth, context: context)
+        let storage = try Storage.allocate(byteCount: count * dtype.byteWidth, context: context)
         return Tensor(storage: storage, shape: shape, strides: strides ?? Shape.contiguousStrides(shape),
                       offset: 0, dtype: dtype, context: context)
     }
@@ -83,8 +86,17 @@ public final class Tensor {
     /// `dim()`: the number of dimensions.
     public var rank: Int { shape.count }
 
-    /// The counter in-place writes bump: the storage's own, or a `.data` alias's.
-    var versionCounter: VersionCounter { ownVersionCounter ?? storage }
+    /// torch's `_version`: how many in-place writes this tensor's counter has seen (the
+    /// storage's counter, or a `.data` alias's own).
+    public var version: Int { ownVersionCounter?.version ?? storage.version }
+
+    /// Records an in-place write.
+    func bumpVersion() {
+        if let own = ownVersionCounter { own.version += 1 } else { storage.version += 1 }
+    }
+
+    /// The counter to share with an alias: nil means the storage's.
+    var sharedVersionCounter: VersionCounter? { ownVersionCounter }
 
     /// True when nothing else can see this tensor's elements: a fresh, contiguous, whole
     /// storage held by this tensor alone. Such a gradient can become a `.grad` without a copy.
@@ -101,9 +113,6 @@ public final class Tensor {
 
     /// The `grad_fn` name torch prints (`AddBackward0`), or nil for a leaf.
     public var gradFnName: String? { gradFn?.name }
-
-    /// `_version`: how many in-place writes this tensor's counter has seen.
-    public var version: Int { versionCounter.version }
 
     /// True when `retain_grad()` was called on this non-leaf.
     public var retainsGradient: Bool { retainsGrad }
@@ -131,7 +140,7 @@ public final class Tensor {
     /// Typed pointer to the first element. Valid while the tensor is alive.
     @inline(__always)
     func pointer<T>(_: T.Type) -> UnsafeMutablePointer<T> {
-        storage.bytes.assumingMemoryBound(to: T.self) + offset
+        address.assumingMemoryBound(to: T.self)
     }
 }
 

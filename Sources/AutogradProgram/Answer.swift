@@ -135,7 +135,7 @@ struct AnswerWriter {
             let node = queue[head]
             head += 1
             let from = ids[ObjectIdentifier(node)]!
-            for edge in node.edges {
+            for edge in node.nextFunctions {
                 guard let edge else { continue }
                 edges.append((from, id(edge.node), edge.inputNr))
             }

@@ -44,13 +44,13 @@ if which == "all" || which == "tutorial" {
     print("tutorial_us \(ns / 1000)")
 }
 if which == "all" || which == "chain" {
-    let n = 8000
+    let n = 10_000
     let ns = try measure(repeats: 5, iterations: 5) { try chain(n) }
     print("chain_us_per_op \(ns / 1000 / Double(n))")
 }
 if which == "all" || which == "matmul" {
     let c = Context(defaultDType: .float32, seed: 1, limits: limits)
-    let n = 8000
+    let n = 10_000
     let a = try Tensor.randn([n, n], dtype: .float32, context: c)
     let b = try Tensor.randn([n, n], dtype: .float32, context: c)
     let ns = try measure(repeats: 5, iterations: 3) { _ = try a.mm(b) }

@@ -39,7 +39,7 @@ struct BackwardWalk {
         let nodes = discover(roots: roots, targets: targets, walkID: walkID)
         defer {
             for node in nodes {
-                node.buffer = []
+                node.buffer.removeAll()
                 node.walkID = 0
             }
         }
@@ -62,12 +62,9 @@ struct BackwardWalk {
             }
             if node.isNeeded {
                 try fireRetainGradHooks(node)
-                let grads = try execute(node)
-                for (i, edge) in node.edges.enumerated() {
+                try execute(node)
+                for edge in node.edges {
                     guard let edge else { continue }
-                    if i < grads.count, let grad = grads[i] {
-                        try add(grad, to: edge)
-                    }
                     edge.node.dependencies -= 1
                     if edge.node.dependencies == 0 { ready.push(edge.node) }
                 }
@@ -88,7 +85,7 @@ struct BackwardWalk {
             node.walkID = walkID
             node.dependencies = 0
             node.isNeeded = false
-            node.buffer = []
+            node.buffer.removeAll()
             nodes.append(node)
             stack.append((node, 0))
         }
@@ -134,7 +131,7 @@ struct BackwardWalk {
             grad = reduced
         }
         if grad.dtype != meta.dtype { grad = try grad.cast(to: meta.dtype) }
-        if node.buffer.isEmpty { node.buffer = [Tensor?](repeating: nil, count: node.outputCount) }
+        if node.buffer.isEmpty { node.buffer = SmallArray(repeating: nil, count: node.outputCount) }
         if let existing = node.buffer[edge.inputNr] {
             node.buffer[edge.inputNr] = try existing.add(grad)
         } else {
@@ -142,27 +139,30 @@ struct BackwardWalk {
         }
     }
 
-    /// Runs one node's rule; answers one gradient per edge (nil where none).
-    private func execute(_ node: Node) throws(TensorError) -> [Tensor?] {
+    /// Runs one node's rule and sends each input's gradient along its edge.
+    private func execute(_ node: Node) throws(TensorError) {
         var grads = node.buffer
-        node.buffer = []
-        if grads.allSatisfy({ $0 == nil }) { return [] }
-        return try context.withGradMode(createGraph) { () throws(TensorError) -> [Tensor?] in
+        node.buffer.removeAll()
+        if grads.allSatisfy({ $0 == nil }) { return }
+        try context.withGradMode(createGraph) { () throws(TensorError) in
             switch node.derivative.rule {
             case .accumulate:
                 // Moved out of the buffer so that a gradient nothing else holds can be stolen.
-                var grad = grads.removeFirst()!
+                var grad = grads[0]!
+                grads.removeAll()
                 try accumulate(&grad, into: node.variable!)
-                return []
             case .perInput(let formulas):
                 let grad = grads[0]!
-                var out = [Tensor?](repeating: nil, count: node.edges.count)
-                for i in node.edges.indices where node.edges[i] != nil {
-                    out[i] = try Self.engineError { try formulas[i](node, grad) }
+                for (i, edge) in node.edges.enumerated() {
+                    guard let edge else { continue }
+                    try add(try Self.engineError { try formulas[i](node, grad) }, to: edge)
                 }
-                return out
             case .joint(let formula):
-                return try Self.engineError { try formula(node, grads) }
+                let results = try Self.engineError { try formula(node, Array(grads)) }
+                for (i, edge) in node.edges.enumerated() {
+                    guard let edge, i < results.count, let grad = results[i] else { continue }
+                    try add(grad, to: edge)
+                }
             }
         }
     }

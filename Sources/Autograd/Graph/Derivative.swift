@@ -49,23 +49,42 @@ public final class Derivative: Sendable {
     /// The op family: `mul` for `mul.Tensor`.
     public var family: Substring { name.prefix { $0 != "." } }
 
-    /// Records a node for `outputs`, computed from `inputs`, when grad mode is on and some input
+    /// Records a node for `output`, computed from `inputs`, when grad mode is on and some input
     /// requires grad; nil otherwise. A nil input is a Python number: it takes an input position
     /// (torch's `None` entry in `next_functions`) but never a gradient.
     ///
-    /// The outputs become non-leaves whose `grad_fn` is the new node. The caller then saves what
-    /// the rule reads.
-    @inline(__always)
-    func record(_ inputs: Tensor?..., outputs: Tensor...) -> Node? {
-        record(inputs: inputs, outputs: outputs)
+    /// The output becomes a non-leaf whose `grad_fn` is the new node. The caller then saves what
+    /// the rule reads. Fixed-arity forms avoid allocating argument arrays on this hot path.
+    @discardableResult
+    func record(_ a: Tensor?, output: Tensor) -> Node? {
+        guard output.context.isGradEnabled, a?.requiresGrad == true else { return nil }
+        return makeNode([a?.gradientEdge], [output])
     }
 
+    @discardableResult
+    func record(_ a: Tensor?, _ b: Tensor?, output: Tensor) -> Node? {
+        guard output.context.isGradEnabled, a?.requiresGrad == true || b?.requiresGrad == true else { return nil }
+        return makeNode([a?.gradientEdge, b?.gradientEdge], [output])
+    }
+
+    @discardableResult
+    func record(_ a: Tensor?, _ b: Tensor?, _ c: Tensor?, output: Tensor) -> Node? {
+        guard output.context.isGradEnabled,
+              a?.requiresGrad == true || b?.requiresGrad == true || c?.requiresGrad == true else { return nil }
+        return makeNode([a?.gradientEdge, b?.gradientEdge, c?.gradientEdge], [output])
+    }
+
+    /// Records a node with any number of inputs and outputs (cat, split, max with indices…).
+    @discardableResult
     func record(inputs: [Tensor?], outputs: [Tensor]) -> Node? {
         guard let context = outputs.first?.context, context.isGradEnabled,
               inputs.contains(where: { $0?.requiresGrad == true }) else { return nil }
-        let node = Node(self, edges: inputs.map { $0?.gradientEdge },
-                        outputs: outputs.map { TensorMeta(shape: $0.shape, dtype: $0.dtype) },
-                        sequenceNumber: context.takeSequenceNumber())
+        return makeNode(SmallArray(inputs.map { $0?.gradientEdge }), SmallArray(outputs))
+    }
+
+    private func makeNode(_ edges: SmallArray<Edge?>, _ outputs: SmallArray<Tensor>) -> Node {
+        let node = Node(self, edges: edges, outputs: SmallArray(outputs.lazy.map { TensorMeta(shape: $0.shape, dtype: $0.dtype) }),
+                        sequenceNumber: outputs[0].context.takeSequenceNumber())
         for (nr, output) in outputs.enumerated() {
             output.gradFn = node
             output.outputNr = nr
@@ -78,12 +97,12 @@ public final class Derivative: Sendable {
 extension Node {
     /// Saves forward inputs for the rule, in order.
     func save(_ inputs: Tensor...) {
-        for t in inputs { saved.append(SavedTensor(input: t)) }
+        for t in inputs { savedTensors.append(SavedTensor(input: t)) }
     }
 
     /// Saves forward outputs for the rule, after the inputs (read back with `result(_:)`).
     func saveResult(_ outputs: Tensor...) {
-        attributes.resultSlot = saved.count
-        for t in outputs { saved.append(SavedTensor(output: t)) }
+        attributes.resultSlot = savedTensors.count
+        for t in outputs { savedTensors.append(SavedTensor(output: t)) }
     }
 }

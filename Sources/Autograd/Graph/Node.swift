@@ -22,13 +22,13 @@ public final class Node {
     unowned(unsafe) let derivative: Derivative
     /// torch's `next_functions`: one entry per forward input, nil where that input does not
     /// require grad.
-    public internal(set) var edges: [Edge?]
+    var edges: SmallArray<Edge?>
     /// Shape and dtype of each forward output, in output order.
-    var outputs: [TensorMeta]
+    var outputs: SmallArray<TensorMeta>
     /// torch's sequence number: among nodes ready at once, the later one runs first.
     let sequenceNumber: Int
     /// The tensors the rule reads (`self`, `other`, `result`, indices…), in the rule's order.
-    var saved: [SavedTensor] = []
+    var savedTensors = SmallArray<SavedTensor>()
     /// Non-tensor values the rule reads (dims, scalars, shapes).
     var attributes = Attributes()
     /// Set when backward ran without `retain_graph`: saved tensors are gone.
@@ -42,9 +42,9 @@ public final class Node {
     var walkID = 0
     var dependencies = 0
     var isNeeded = false
-    var buffer: [Tensor?] = []
+    var buffer = SmallArray<Tensor?>()
 
-    init(_ derivative: Derivative, edges: [Edge?], outputs: [TensorMeta], sequenceNumber: Int) {
+    init(_ derivative: Derivative, edges: SmallArray<Edge?>, outputs: SmallArray<TensorMeta>, sequenceNumber: Int) {
         self.derivative = derivative
         self.edges = edges
         self.outputs = outputs
@@ -64,6 +64,9 @@ public final class Node {
     /// The node's name as torch prints it: `MulBackward0`, `AccumulateGrad`.
     public var name: String { derivative.gradFn }
 
+    /// torch's `next_functions`: where each forward input's gradient goes (nil: nowhere).
+    public var nextFunctions: [Edge?] { Array(edges) }
+
     /// The number of forward outputs (gradient slots) of this node.
     var outputCount: Int { outputs.count }
 
@@ -73,7 +76,7 @@ public final class Node {
     /// the graph must not have been freed and the tensor must not have been modified in place.
     public func saved(_ i: Int) throws(TensorError) -> Tensor {
         if isReleased { throw Node.freedGraphError }
-        return try saved[i].unpack(for: self)
+        return try savedTensors[i].unpack(for: self)
     }
 
     /// The shape input `i` had in the forward pass, read from the node its gradient goes to
@@ -104,10 +107,35 @@ public final class Node {
     /// Whether the gradient of forward input `i` is wanted (its edge exists).
     public func needsGradient(_ i: Int) -> Bool { i < edges.count && edges[i] != nil }
 
+    /// Unlinks the graph below this node without recursion: a long chain of nodes freed at
+    /// once would otherwise release each next node from inside the previous one's deinit and
+    /// overflow the stack (torch's `deleteNode` does the same).
+    deinit {
+        var pending: [Node] = []
+        Node.detach(self, into: &pending)
+        while var node = pending.popLast() {
+            if isKnownUniquelyReferenced(&node) { Node.detach(node, into: &pending) }
+        }
+    }
+
+    /// Moves a node's references to other nodes (edges, and the history of saved tensors
+    /// that nothing else holds) into `pending`.
+    private static func detach(_ node: Node, into pending: inout [Node]) {
+        for edge in node.edges { if let next = edge?.node { pending.append(next) } }
+        node.edges.removeAll()
+        node.savedTensors.updateEach { entry in
+            if isKnownUniquelyReferenced(&entry.tensor), let history = entry.tensor.gradFn {
+                entry.tensor.gradFn = nil
+                pending.append(history)
+            }
+        }
+        node.savedTensors.removeAll()
+    }
+
     /// Frees what the rule saved, as torch's `release_variables()` after a backward pass.
     func release() {
         isReleased = true
-        saved.removeAll()
+        savedTensors.removeAll()
     }
 }
 
@@ -119,7 +147,7 @@ struct WeakTensor {
 /// One saved tensor of a node: torch's `SavedVariable`.
 struct SavedTensor {
     /// The tensor, or for a saved output a detached alias of it (no reference cycle).
-    let tensor: Tensor
+    var tensor: Tensor
     /// The version of its counter when saved.
     let version: Int
     /// True when the tensor is an output of the saving node.
@@ -128,20 +156,20 @@ struct SavedTensor {
     let outputNr: Int
     init(input: Tensor) {
         tensor = input
-        version = input.versionCounter.version
+        version = input.version
         isOutput = false
         outputNr = 0
     }
 
     init(output: Tensor) {
         tensor = output.alias()
-        version = output.versionCounter.version
+        version = output.version
         isOutput = true
         outputNr = output.outputNr
     }
 
     func unpack(for node: Node) throws(TensorError) -> Tensor {
-        let current = tensor.versionCounter.version
+        let current = tensor.version
         if current != version {
             let producer = isOutput ? node.name : tensor.gradFn?.name
             let which = producer.map { ", which is output \(isOutput ? outputNr : tensor.outputNr) of \(Self.opName($0))," } ?? ""
@@ -166,7 +194,7 @@ extension Tensor {
     /// A tensor over the same storage, shape and version counter with no autograd history.
     func alias() -> Tensor {
         let t = Tensor(storage: storage, shape: shape, strides: strides, offset: offset, dtype: dtype,
-                       context: context, versionCounter: versionCounter === storage ? nil : versionCounter)
+                       context: context, versionCounter: sharedVersionCounter)
         t.viewBase = viewBase
         return t
     }

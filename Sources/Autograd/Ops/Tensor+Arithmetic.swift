@@ -21,35 +21,35 @@ extension Tensor {
     /// `torch.add(self, other, alpha=alpha)`: `self + alpha * other`. Backward: AddBackward0.
     public func add(_ other: Tensor, alpha: Scalar = 1) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.add, self, other, alpha: alpha.doubleValue == 1 ? nil : alpha)
-        addRule.record(self, other, outputs: out)?.attributes.scalar2 = alpha
+        addRule.record(self, other, output: out)?.attributes.scalar2 = alpha
         return out
     }
 
     /// `self + other` for a Python number. Backward: AddBackward0.
     public func add(_ other: Scalar, alpha: Scalar = 1) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.add, self, other, alpha: alpha.doubleValue == 1 ? nil : alpha)
-        addRule.record(self, nil, outputs: out)?.attributes.scalar2 = alpha
+        addRule.record(self, nil, output: out)?.attributes.scalar2 = alpha
         return out
     }
 
     /// `torch.sub(self, other, alpha=alpha)`: `self - alpha * other`. Backward: SubBackward0.
     public func sub(_ other: Tensor, alpha: Scalar = 1) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.sub, self, other, alpha: alpha.doubleValue == 1 ? nil : alpha)
-        subRule.record(self, other, outputs: out)?.attributes.scalar2 = alpha
+        subRule.record(self, other, output: out)?.attributes.scalar2 = alpha
         return out
     }
 
     /// `self - other` for a Python number. Backward: SubBackward0.
     public func sub(_ other: Scalar, alpha: Scalar = 1) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.sub, self, other, alpha: alpha.doubleValue == 1 ? nil : alpha)
-        subRule.record(self, nil, outputs: out)?.attributes.scalar2 = alpha
+        subRule.record(self, nil, output: out)?.attributes.scalar2 = alpha
         return out
     }
 
     /// `torch.rsub(self, other, alpha=alpha)`: `other - alpha * self`. Backward: RsubBackward0.
     public func rsub(_ other: Tensor, alpha: Scalar = 1) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.sub, other, self, alpha: alpha.doubleValue == 1 ? nil : alpha)
-        rsubTensorRule.record(self, other, outputs: out)?.attributes.scalar2 = alpha
+        rsubTensorRule.record(self, other, output: out)?.attributes.scalar2 = alpha
         return out
     }
 
@@ -57,35 +57,35 @@ extension Tensor {
     public func rsub(_ other: Scalar, alpha: Scalar = 1) throws(TensorError) -> Tensor {
         let scaled = alpha.doubleValue == 1 ? self : try Kernels.binary(.mul, self, alpha)
         let out = try Kernels.binary(.sub, scaled, other, scalarFirst: true)
-        rsubScalarRule.record(self, outputs: out)?.attributes.scalar2 = alpha
+        rsubScalarRule.record(self, output: out)?.attributes.scalar2 = alpha
         return out
     }
 
     /// `torch.mul(self, other)`. Backward: MulBackward0.
     public func mul(_ other: Tensor) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.mul, self, other)
-        mulRule.record(self, other, outputs: out)?.save(self, other)
+        mulRule.record(self, other, output: out)?.save(self, other)
         return out
     }
 
     /// `self * other` for a Python number. Backward: MulBackward0.
     public func mul(_ other: Scalar) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.mul, self, other)
-        mulRule.record(self, nil, outputs: out)?.attributes.scalar = other
+        mulRule.record(self, nil, output: out)?.attributes.scalar = other
         return out
     }
 
     /// `torch.div(self, other)`: true division. Backward: DivBackward0.
     public func div(_ other: Tensor) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.div, self, other)
-        divRule.record(self, other, outputs: out)?.save(self, other)
+        divRule.record(self, other, output: out)?.save(self, other)
         return out
     }
 
     /// `self / other` for a Python number. Backward: DivBackward0.
     public func div(_ other: Scalar) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.div, self, other)
-        divRule.record(self, nil, outputs: out)?.attributes.scalar = other
+        divRule.record(self, nil, output: out)?.attributes.scalar = other
         return out
     }
 
@@ -95,14 +95,14 @@ extension Tensor {
     /// `torch.div(self, other, rounding_mode=mode)`. Backward: DivBackward2 (zero gradients).
     public func div(_ other: Tensor, roundingMode mode: RoundingMode) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(mode == .floor ? .floorDivide : .truncDivide, self, other)
-        if out.dtype.isFloatingPoint { divModeRule.record(self, other, outputs: out) }
+        if out.dtype.isFloatingPoint { divModeRule.record(self, other, output: out) }
         return out
     }
 
     /// `torch.div(self, other, rounding_mode=mode)` for a Python number. Backward: DivBackward2.
     public func div(_ other: Scalar, roundingMode mode: RoundingMode) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(mode == .floor ? .floorDivide : .truncDivide, self, other)
-        if out.dtype.isFloatingPoint { divModeRule.record(self, nil, outputs: out) }
+        if out.dtype.isFloatingPoint { divModeRule.record(self, nil, output: out) }
         return out
     }
 
@@ -115,7 +115,7 @@ extension Tensor {
     /// `self ** exponent` for a Python number. Backward: PowBackward0.
     public func pow(_ exponent: Scalar) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.pow, self, exponent)
-        if let node = powScalarRule.record(self, outputs: out) {
+        if let node = powScalarRule.record(self, output: out) {
             node.save(self)
             node.attributes.scalar = exponent
         }
@@ -125,7 +125,7 @@ extension Tensor {
     /// `self ** exponent` elementwise. Backward: PowBackward1.
     public func pow(_ exponent: Tensor) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.pow, self, exponent)
-        if let node = powTensorRule.record(self, exponent, outputs: out) {
+        if let node = powTensorRule.record(self, exponent, output: out) {
             node.save(self, exponent)
             node.saveResult(out)
         }
@@ -135,7 +135,7 @@ extension Tensor {
     /// `base ** exponent` for a Python number `base`. Backward: PowBackward2.
     public static func pow(_ base: Scalar, _ exponent: Tensor) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.pow, exponent, base, scalarFirst: true)
-        if let node = powBaseRule.record(exponent, outputs: out) {
+        if let node = powBaseRule.record(exponent, output: out) {
             node.save(exponent)
             node.saveResult(out)
             node.attributes.scalar = base
@@ -151,14 +151,14 @@ extension Tensor {
     /// `torch.maximum`: the elementwise maximum (NaN propagates). Backward: MaximumBackward0.
     public func maximum(_ other: Tensor) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.maximum, self, other)
-        maximumRule.record(self, other, outputs: out)?.save(self, other)
+        maximumRule.record(self, other, output: out)?.save(self, other)
         return out
     }
 
     /// `torch.minimum`: the elementwise minimum (NaN propagates). Backward: MinimumBackward0.
     public func minimum(_ other: Tensor) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.minimum, self, other)
-        minimumRule.record(self, other, outputs: out)?.save(self, other)
+        minimumRule.record(self, other, output: out)?.save(self, other)
         return out
     }
 }

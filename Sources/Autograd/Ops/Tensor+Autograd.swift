@@ -68,7 +68,7 @@ extension Tensor {
     public func cast(to dtype: DType) throws(TensorError) -> Tensor {
         if dtype == self.dtype { return self }
         let out = try converted(to: dtype)
-        if dtype.isFloatingPoint { toCopyRule.record(self, outputs: out) }
+        if dtype.isFloatingPoint { toCopyRule.record(self, output: out) }
         return out
     }
 

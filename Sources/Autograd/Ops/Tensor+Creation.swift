@@ -35,9 +35,9 @@ extension Tensor {
         guard bytes.count == out.count * dtype.byteWidth else {
             throw .invalidArgument("\(bytes.count) bytes do not fill shape \(Shape.format(shape)) of \(dtype)")
         }
-        if let base = bytes.baseAddress { out.storage.bytes.copyMemory(from: base, byteCount: bytes.count) }
+        if let base = bytes.baseAddress { out.address.copyMemory(from: base, byteCount: bytes.count) }
         if dtype == .bool {
-            let p = out.storage.bytes.assumingMemoryBound(to: UInt8.self)
+            let p = out.address.assumingMemoryBound(to: UInt8.self)
             for i in 0..<out.count where p[i] > 1 { p[i] = 1 }
         }
         return out
@@ -53,7 +53,7 @@ extension Tensor {
     /// `torch.zeros(shape)`.
     public static func zeros(_ shape: [Int], dtype: DType, context: Context) throws(TensorError) -> Tensor {
         let out = try uninitialized(shape, dtype, context)
-        out.storage.bytes.initializeMemory(as: UInt8.self, repeating: 0, count: out.storage.byteCount)
+        out.address.initializeMemory(as: UInt8.self, repeating: 0, count: out.count * dtype.byteWidth)
         return out
     }
 
@@ -192,7 +192,7 @@ extension Tensor {
     /// platform the service runs on).
     public func withContiguousBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         let flat = (try? contiguousData()) ?? self
-        return try body(UnsafeRawBufferPointer(start: flat.storage.bytes + flat.offset * dtype.byteWidth,
+        return try body(UnsafeRawBufferPointer(start: flat.address,
                                                count: count * dtype.byteWidth))
     }
 
@@ -201,7 +201,7 @@ extension Tensor {
         guard count == 1 else {
             throw .evaluation("a Tensor with \(count) elements cannot be converted to Scalar")
         }
-        let p = storage.bytes + offset * dtype.byteWidth
+        let p = address
         switch dtype {
         case .float32: return .double(Double(p.load(as: Float.self)))
         case .float64: return .double(p.load(as: Double.self))

@@ -71,7 +71,7 @@ extension Tensor {
     public func zero_() throws(TensorError) {
         try inPlace(operands: []) { (x) throws(TensorError) in
             let out = try Tensor.zeros(x.shape, dtype: x.dtype, context: x.context)
-            zeroRule.record(x, outputs: out)
+            zeroRule.record(x, output: out)
             return out
         }
     }
@@ -80,7 +80,7 @@ extension Tensor {
     public func fill_(_ value: Scalar) throws(TensorError) {
         try inPlace(operands: []) { (x) throws(TensorError) in
             let out = try Tensor.full(x.shape, value, dtype: x.dtype, context: x.context)
-            fillRule.record(x, outputs: out)
+            fillRule.record(x, output: out)
             return out
         }
     }
@@ -93,7 +93,7 @@ extension Tensor {
         try inPlace(operands: [value]) { (x) throws(TensorError) in
             let out = try Tensor.uninitialized(x.shape, x.dtype, x.context)
             Kernels.copy(from: value, into: out)
-            fillTensorRule.record(x, value, outputs: out)
+            fillTensorRule.record(x, value, output: out)
             return out
         }
     }
@@ -106,7 +106,7 @@ extension Tensor {
         try inPlace(operands: [source], castsFreely: true) { (x) throws(TensorError) in
             let out = try Tensor.uninitialized(x.shape, x.dtype, x.context)
             Kernels.copy(from: source, into: out)
-            if let node = copyRule.record(x, source, outputs: out) { node.attributes.shapes = [source.shape] }
+            if let node = copyRule.record(x, source, output: out) { node.attributes.shapes = [source.shape] }
             return out
         }
     }
@@ -136,7 +136,7 @@ extension Tensor {
             throw .evaluation("output with shape \(Shape.format(shape)) doesn't match the broadcast shape \(Shape.format(result.shape))")
         }
         Kernels.copy(from: result, into: self)
-        versionCounter.version += 1
+        bumpVersion()
         if recording, let node = result.gradFn {
             node.outputs[result.outputNr] = TensorMeta(shape: shape, dtype: dtype)
             gradFn = node
@@ -167,6 +167,6 @@ extension Tensor {
     func addInPlaceUnchecked(_ other: Tensor) throws(TensorError) {
         let sum = try Kernels.binary(.add, self, other)
         Kernels.copy(from: sum, into: self)
-        versionCounter.version += 1
+        bumpVersion()
     }
 }

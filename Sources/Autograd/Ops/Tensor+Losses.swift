@@ -47,7 +47,7 @@ extension Tensor {
         let out = try context.withGradMode(false) { () throws(TensorError) in
             try reduce(try sub(target).pow(2), reduction)
         }
-        if let node = mseRule.record(self, target, outputs: out) {
+        if let node = mseRule.record(self, target, output: out) {
             node.save(self, target)
             node.attributes.integers = [reduction.code]
         }
@@ -78,7 +78,7 @@ extension Tensor {
         let out = try context.withGradMode(false) { () throws(TensorError) in
             try reduce(weight.map { (w) throws(TensorError) in try loss.mul(w) } ?? loss, reduction)
         }
-        if let node = bceRule.record(self, target, outputs: out) {
+        if let node = bceRule.record(self, target, output: out) {
             node.save(self, target)
             if let weight { node.save(weight) }
             node.attributes.integers = [reduction.code, weight == nil ? 0 : 1]
@@ -109,7 +109,7 @@ extension Tensor {
             if let weight { loss = try loss.mul(weight) }
             return try reduce(loss, reduction)
         }
-        if let node = bceLogitsRule.record(self, target, outputs: out) {
+        if let node = bceLogitsRule.record(self, target, output: out) {
             node.save(self, target)
             if let weight { node.save(weight) }
             if let posWeight { node.save(posWeight) }
@@ -125,7 +125,7 @@ extension Tensor {
         try requireConstant(weight, "weight", of: "nll_loss_forward")
         let plan = try NLLPlan(input: self, target: target, weight: weight, ignoreIndex: ignoreIndex)
         let out = try plan.forward(self, reduction: reduction)
-        if let node = nllRule.record(self, outputs: out) {
+        if let node = nllRule.record(self, output: out) {
             node.save(target)
             if let weight { node.save(weight) }
             node.attributes.integers = [reduction.code, ignoreIndex, weight == nil ? 0 : 1]
@@ -192,14 +192,14 @@ extension Tensor {
     /// ATen's `mul(Tensor, Scalar)`, which C++ composites call. Backward: MulBackward1.
     func mulScalar(_ s: Scalar) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.mul, self, s)
-        mulScalarRule.record(self, outputs: out)?.attributes.scalar = s
+        mulScalarRule.record(self, output: out)?.attributes.scalar = s
         return out
     }
 
     /// ATen's `div(Tensor, Scalar)`. Backward: DivBackward1.
     func divScalar(_ s: Scalar) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.div, self, s)
-        divScalarRule.record(self, outputs: out)?.attributes.scalar = s
+        divScalarRule.record(self, output: out)?.attributes.scalar = s
         return out
     }
 
@@ -207,7 +207,7 @@ extension Tensor {
     func maskedFill(_ mask: Tensor, _ value: Scalar) throws(TensorError) -> Tensor {
         let filler = try Tensor.scalar(value, dtype: dtype, context: context)
         let out = try Kernels.select(mask, filler, self)
-        if let node = maskedFillRule.record(self, outputs: out) { node.save(mask) }
+        if let node = maskedFillRule.record(self, output: out) { node.save(mask) }
         return out
     }
 }

@@ -28,7 +28,7 @@ extension Tensor {
 
     private func pointwise(_ op: UnaryOp, _ rule: Derivative, saves: Saves) throws(TensorError) -> Tensor {
         let out = try Kernels.unary(op, self)
-        if let node = rule.record(self, outputs: out) {
+        if let node = rule.record(self, output: out) {
             switch saves {
             case .input: node.save(self)
             case .result: node.saveResult(out)
@@ -74,7 +74,7 @@ extension Tensor {
     /// `torch.nn.functional.gelu`, exact or tanh-approximated. Backward: GeluBackward0.
     public func gelu(tanhApproximation: Bool = false) throws(TensorError) -> Tensor {
         let out = try Kernels.unary(tanhApproximation ? .geluTanh : .gelu, self)
-        if let node = geluRule.record(self, outputs: out) {
+        if let node = geluRule.record(self, output: out) {
             node.save(self)
             node.attributes.scalar = .bool(tanhApproximation)
         }
@@ -85,7 +85,7 @@ extension Tensor {
     /// the identity where `beta x > threshold`. Backward: SoftplusBackward0.
     public func softplus(beta: Double = 1, threshold: Double = 20) throws(TensorError) -> Tensor {
         let out = try Kernels.softplus(self, beta: beta, threshold: threshold)
-        if let node = softplusRule.record(self, outputs: out) {
+        if let node = softplusRule.record(self, output: out) {
             node.save(self)
             node.attributes.scalar = .double(beta)
             node.attributes.scalar2 = .double(threshold)
@@ -100,7 +100,7 @@ extension Tensor {
             throw .evaluation("torch.clamp: At least one of 'min' or 'max' must not be None")
         }
         let out = try Kernels.clamp(self, min: lo, max: hi)
-        if let node = clampRule.record(self, outputs: out) {
+        if let node = clampRule.record(self, output: out) {
             node.save(self)
             node.attributes.integers = [lo == nil ? 0 : 1, hi == nil ? 0 : 1]
             node.attributes.scalar = lo ?? 0
@@ -117,7 +117,7 @@ extension Tensor {
         var out = self
         if let lo { out = try Kernels.binary(.maximum, out, lo) }
         if let hi { out = try Kernels.binary(.minimum, out, hi) }
-        if let node = clampTensorRule.record(self, lo, hi, outputs: out) {
+        if let node = clampTensorRule.record(self, lo, hi, output: out) {
             node.save(self)
             if let lo { node.save(lo) }
             if let hi { node.save(hi) }
@@ -133,7 +133,7 @@ extension Tensor {
             throw .evaluation("where expected condition to be a boolean tensor, but got a tensor with dtype \(condition.dtype.scalarTypeName)")
         }
         let out = try Kernels.select(condition, a, b)
-        if let node = whereRule.record(a, b, outputs: out) { node.save(condition) }
+        if let node = whereRule.record(a, b, output: out) { node.save(condition) }
         return out
     }
 }

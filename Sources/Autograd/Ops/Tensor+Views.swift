@@ -24,7 +24,7 @@ extension Tensor {
             throw .evaluation("view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
         }
         let out = view(shape: shape, strides: strides, offset: offset)
-        viewRule.record(self, outputs: out)
+        viewRule.record(self, output: out)
         return out
     }
 
@@ -42,7 +42,7 @@ extension Tensor {
         let source = try contiguousData()
         let out = Tensor(storage: source.storage, shape: shape, strides: Shape.contiguousStrides(shape),
                          offset: source.offset, dtype: dtype, context: context)
-        unsafeViewRule.record(self, outputs: out)
+        unsafeViewRule.record(self, output: out)
         return out
     }
 
@@ -85,7 +85,7 @@ extension Tensor {
         }
         try context.checkElements(try Shape.count(shape))
         let out = view(shape: shape, strides: strides, offset: offset)
-        expandRule.record(self, outputs: out)
+        expandRule.record(self, output: out)
         return out
     }
 
@@ -96,7 +96,7 @@ extension Tensor {
         }
         let order = try Shape.wrap(dims, rank: rank)
         let out = view(shape: order.map { shape[$0] }, strides: order.map { strides[$0] }, offset: offset)
-        permuteRule.record(self, outputs: out)?.attributes.dims = order
+        permuteRule.record(self, output: out)?.attributes.dims = order
         return out
     }
 
@@ -108,7 +108,7 @@ extension Tensor {
         }
         let out = rank < 2 ? view(shape: shape, strides: strides, offset: offset)
                            : view(shape: shape.reversed(), strides: strides.reversed(), offset: offset)
-        tRule.record(self, outputs: out)
+        tRule.record(self, output: out)
         return out
     }
 
@@ -121,7 +121,7 @@ extension Tensor {
             strides.swapAt(a, b)
         }
         let out = view(shape: shape, strides: strides, offset: offset)
-        transposeRule.record(self, outputs: out)?.attributes.dims = [a, b]
+        transposeRule.record(self, output: out)?.attributes.dims = [a, b]
         return out
     }
 
@@ -129,7 +129,7 @@ extension Tensor {
     public func squeeze() throws(TensorError) -> Tensor {
         let keep = shape.indices.filter { shape[$0] != 1 }
         let out = view(shape: keep.map { shape[$0] }, strides: keep.map { strides[$0] }, offset: offset)
-        squeezeRule.record(self, outputs: out)
+        squeezeRule.record(self, output: out)
         return out
     }
 
@@ -139,7 +139,7 @@ extension Tensor {
         let wrapped = try Shape.wrap(dims, rank: rank)
         let keep = shape.indices.filter { !(wrapped.contains($0) && shape[$0] == 1) }
         let out = view(shape: keep.map { shape[$0] }, strides: keep.map { strides[$0] }, offset: offset)
-        (asList || dims.count != 1 ? squeezeDimsRule : squeezeDimRule).record(self, outputs: out)?.attributes.dims = wrapped.sorted()
+        (asList || dims.count != 1 ? squeezeDimsRule : squeezeDimRule).record(self, output: out)?.attributes.dims = wrapped.sorted()
         return out
     }
 
@@ -151,7 +151,7 @@ extension Tensor {
         shape.insert(1, at: d)
         strides.insert(stride, at: d)
         let out = view(shape: shape, strides: strides, offset: offset)
-        unsqueezeRule.record(self, outputs: out)?.attributes.dims = [d]
+        unsqueezeRule.record(self, output: out)?.attributes.dims = [d]
         return out
     }
 
@@ -170,7 +170,7 @@ extension Tensor {
         shape.remove(at: d)
         strides.remove(at: d)
         let out = view(shape: shape, strides: strides, offset: offset)
-        if let node = selectRule.record(self, outputs: out) {
+        if let node = selectRule.record(self, output: out) {
             node.attributes.dims = [d]
             node.attributes.integers = [i]
         }
@@ -195,7 +195,7 @@ extension Tensor {
         shape[d] = (hi - lo + step - 1) / step
         strides[d] *= step
         let out = view(shape: shape, strides: strides, offset: offset + lo * self.strides[d])
-        if let node = sliceRule.record(self, outputs: out) {
+        if let node = sliceRule.record(self, output: out) {
             node.attributes.dims = [d]
             node.attributes.integers = [lo, hi, step]
         }
@@ -206,7 +206,7 @@ extension Tensor {
     public func clone() throws(TensorError) -> Tensor {
         let out = try Tensor.uninitialized(shape, dtype, context)
         Kernels.copy(from: self, into: out)
-        cloneRule.record(self, outputs: out)
+        cloneRule.record(self, output: out)
         return out
     }
 

@@ -1,0 +1,71 @@
+/// An array that keeps its first two elements inline and only allocates for a third.
+///
+/// Graph nodes hold a few edges, outputs, saved tensors and gradient slots each; almost every
+/// op has one or two, so keeping them inline saves several allocations per recorded op.
+struct SmallArray<Element>: RandomAccessCollection, MutableCollection, ExpressibleByArrayLiteral {
+    private var first: Element?
+    private var second: Element?
+    private var rest: [Element] = []
+    private(set) var count = 0
+
+    init() {}
+
+    init(arrayLiteral elements: Element...) {
+        for e in elements { append(e) }
+    }
+
+    init<S: Sequence>(_ elements: S) where S.Element == Element {
+        for e in elements { append(e) }
+    }
+
+    /// `count` copies of `value`.
+    init(repeating value: Element, count: Int) {
+        for _ in 0..<count { append(value) }
+    }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { count }
+
+    subscript(i: Int) -> Element {
+        get {
+            precondition(i >= 0 && i < count, "index out of range")
+            switch i {
+            case 0: return first!
+            case 1: return second!
+            default: return rest[i - 2]
+            }
+        }
+        set {
+            precondition(i >= 0 && i < count, "index out of range")
+            switch i {
+            case 0: first = newValue
+            case 1: second = newValue
+            default: rest[i - 2] = newValue
+            }
+        }
+    }
+
+    mutating func append(_ element: Element) {
+        switch count {
+        case 0: first = element
+        case 1: second = element
+        default: rest.append(element)
+        }
+        count += 1
+    }
+
+    /// Calls `body` with in-place access to each element (so that `isKnownUniquelyReferenced`
+    /// sees the array's own reference).
+    mutating func updateEach(_ body: (inout Element) -> Void) {
+        if count > 0 { body(&first!) }
+        if count > 1 { body(&second!) }
+        for i in rest.indices { body(&rest[i]) }
+    }
+
+    mutating func removeAll() {
+        first = nil
+        second = nil
+        rest = []
+        count = 0
+    }
+}
