@@ -73,10 +73,15 @@ let package = Package(
         .target(name: "ConformanceSupport", path: "Tests/ConformanceSupport"),
         .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
         .testTarget(name: "AutogradProgramTests", dependencies: ["AutogradProgram", "Autograd", "ConformanceSupport"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .target(
+            name: "HTTPTestSupport",
+            dependencies: ["HTTPServer", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/HTTPTestSupport"
+        ),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPTestSupport"]),
         .testTarget(
             name: "AutogradServiceTests",
-            dependencies: ["AutogradService", "AutogradProgram", "HTTPServer", "ConformanceSupport",
+            dependencies: ["AutogradService", "AutogradProgram", "HTTPServer", "ConformanceSupport", "HTTPTestSupport",
                            .product(name: "Logging", package: "swift-log")]
         ),
     ]

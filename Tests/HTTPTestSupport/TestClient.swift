@@ -3,29 +3,30 @@ import Logging
 import HTTPServer
 
 /// A response as a blocking test client read it.
-struct TestResponse {
-    var status: Int
-    var headers: HTTPHeaders
-    var body: [UInt8]
-    var text: String { String(decoding: body, as: UTF8.self) }
+public struct TestResponse {
+    public var status: Int
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+    public var text: String { String(decoding: body, as: UTF8.self) }
     /// The `code` of a server error body (`{"error":{"code":"..."}}`).
-    var errorCode: String? {
+    public var errorCode: String? {
         guard let range = text.firstRange(of: #""code":""#) else { return nil }
         return String(text[range.upperBound...].prefix { $0 != "\"" })
     }
 }
 
-struct TestClientError: Error, CustomStringConvertible {
-    var description: String
+public struct TestClientError: Error, CustomStringConvertible {
+    public var description: String
+    public init(description: String) { self.description = description }
 }
 
 /// A blocking TCP client over raw sockets with a receive timeout, for integration tests.
-final class TestClient: @unchecked Sendable {
-    let fd: Int32
+public final class TestClient: @unchecked Sendable {
+    public let fd: Int32
     private var buffer: [UInt8] = []
 
     /// Connects to `host:port` (IPv4 or IPv6 literal); throws when the connection is refused.
-    init(port: Int, host: String = "127.0.0.1", timeoutSeconds: Int = 10) throws {
+    public init(port: Int, host: String = "127.0.0.1", timeoutSeconds: Int = 10) throws {
         let isV6 = host.contains(":")
         fd = socket(isV6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestClientError(description: "socket failed") }
@@ -57,9 +58,9 @@ final class TestClient: @unchecked Sendable {
 
     deinit { close(fd) }
 
-    func send(_ text: String) throws { try send(Array(text.utf8)) }
+    public func send(_ text: String) throws { try send(Array(text.utf8)) }
 
-    func send(_ bytes: [UInt8]) throws {
+    public func send(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -69,14 +70,14 @@ final class TestClient: @unchecked Sendable {
     }
 
     /// Sends `text` one byte per write.
-    func sendByteByByte(_ text: String) throws {
+    public func sendByteByByte(_ text: String) throws {
         for byte in text.utf8 { try send([byte]) }
     }
 
-    func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
+    public func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
 
     /// Reads one response (an interim 1xx included); the body by Content-Length, else to EOF.
-    func readResponse(isHead: Bool = false) throws -> TestResponse {
+    public func readResponse(isHead: Bool = false) throws -> TestResponse {
         let headEnd = try readUntilHeadEnd()
         let headText = String(decoding: buffer[..<headEnd], as: UTF8.self)
         buffer.removeFirst(headEnd)
@@ -101,13 +102,13 @@ final class TestClient: @unchecked Sendable {
     }
 
     /// Whether the server closed the connection (reads EOF or a reset) with nothing more sent.
-    func isClosedByServer() -> Bool {
+    public func isClosedByServer() -> Bool {
         guard buffer.isEmpty else { return false }
         return (try? fill()) != true
     }
 
     /// Waits up to `seconds` for the server to close; true when it did.
-    func waitForClose(seconds: Int) -> Bool {
+    public func waitForClose(seconds: Int) -> Bool {
         var timeout = timeval(tv_sec: seconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var scratch = [UInt8](repeating: 0, count: 4096)
@@ -137,7 +138,7 @@ final class TestClient: @unchecked Sendable {
 }
 
 /// Runs `body` against a server started in-process on an ephemeral port, then drains it.
-func withServer(
+public func withServer(
     _ configure: (inout HTTPServerConfiguration) -> Void = { _ in },
     observer: HTTPExchangeObserver? = nil,
     handler: @escaping HTTPHandler = echo,
@@ -157,7 +158,7 @@ func withServer(
 }
 
 /// Echoes the request: method, path and query in headers, the body as the body.
-let echo: HTTPHandler = { request in
+public let echo: HTTPHandler = { request in
     HTTPResponse(
         status: 200,
         headers: ["Content-Type": request.headers["Content-Type"] ?? "application/octet-stream", "X-Method": request.method, "X-Path": request.path],
@@ -166,18 +167,18 @@ let echo: HTTPHandler = { request in
 }
 
 /// `GET path` with Host and any extra header lines.
-func get(_ path: String = "/", _ headers: [String] = [], version: String = "HTTP/1.1") -> String {
+public func get(_ path: String = "/", _ headers: [String] = [], version: String = "HTTP/1.1") -> String {
     "GET \(path) \(version)\r\nHost: test\r\n" + headers.map { $0 + "\r\n" }.joined() + "\r\n"
 }
 
 /// A Content-Length POST of `body` with any extra header lines.
-func postRequest(_ path: String = "/", body: [UInt8], _ headers: [String] = []) -> [UInt8] {
+public func postRequest(_ path: String = "/", body: [UInt8], _ headers: [String] = []) -> [UInt8] {
     Array("POST \(path) HTTP/1.1\r\nHost: test\r\nContent-Length: \(body.count)\r\n".utf8)
         + Array((headers.map { $0 + "\r\n" }.joined() + "\r\n").utf8) + body
 }
 
 /// Seconds elapsed while running `body`.
-func measure(_ body: () throws -> Void) rethrows -> Double {
+public func measure(_ body: () throws -> Void) rethrows -> Double {
     let start = ContinuousClock.now
     try body()
     let elapsed = ContinuousClock.now - start
