@@ -26,9 +26,12 @@ let package = Package(
     ],
     targets: [
         // MARK: - Engine: tensors, kernels, the define-by-run graph and the backward walk.
+        /// The matrix-product micro-kernels: SIMD intrinsics compiled per instruction set and
+        /// chosen at run time, which Swift cannot express (see gemm.c).
+        .target(name: "CAutogradKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(
             name: "Autograd",
-            dependencies: [.product(name: "RealModule", package: "swift-numerics")],
+            dependencies: ["CAutogradKernels", .product(name: "RealModule", package: "swift-numerics")],
             // The engine's objects are used by one thread at a time (one context per program),
             // so the runtime's dynamic exclusivity checks on their properties are pure cost on
             // the per-op hot path.

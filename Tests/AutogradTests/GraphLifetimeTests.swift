@@ -1,0 +1,28 @@
+import Testing
+@testable import Autograd
+
+@Suite("Graph lifetime")
+struct GraphLifetimeTests {
+    @Test("a chain of 100,000 recorded ops runs backward and is freed without recursion")
+    func deepChain() throws {
+        let c = context()
+        let x = try c.tensor([1, 2, 3], requiresGrad: true)
+        var y = x
+        for _ in 0..<100_000 { y = try y.mul(y.detach().mul(0).add(1)) }
+        try y.sum().backward()
+        expectClose(x.grad, [1, 1, 1])
+        y = x  // drops the whole graph at once
+        #expect(c.bytesHeld > 0)
+    }
+
+    @Test("storage is released: bytes held return to zero when the tensors die")
+    func bytesReleased() throws {
+        let c = context()
+        do {
+            let x = try Tensor.ones([1000], dtype: .float32, context: c)
+            _ = try x.mul(2).sum()
+            #expect(c.bytesHeld >= 4000)
+        }
+        #expect(c.bytesHeld == 0)
+    }
+}
