@@ -16,7 +16,10 @@ let package = Package(
         // The engine against PyTorch: the tutorial program, a long op chain, a large matmul.
         .executableTarget(
             name: "engine-bench",
-            dependencies: [.product(name: "Autograd", package: "autograd-server")]
+            dependencies: [
+                .product(name: "Autograd", package: "autograd-server"),
+                .product(name: "AutogradProgram", package: "autograd-server"),
+            ]
         ),
         // The same tiny JSON POST on our HTTP server and on Hummingbird 2 (run-http.sh).
         .executableTarget(

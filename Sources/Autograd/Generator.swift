@@ -35,18 +35,21 @@ public struct Generator: Sendable {
         Double(next() >> 11) * 0x1.0p-53
     }
 
-    /// A standard normal double (Box-Muller; pairs are used in turn).
+    /// A standard normal double (Marsaglia's polar method: one logarithm per pair and no
+    /// trigonometry; pairs are used in turn).
     public mutating func nextNormal() -> Double {
         if let spare = spareNormal {
             spareNormal = nil
             return spare
         }
-        var u = nextUniform()
-        while u == 0 { u = nextUniform() }
-        let v = nextUniform()
-        let radius = (-2 * Double.log(u)).squareRoot()
-        let angle = 2 * Double.pi * v
-        spareNormal = radius * Double.sin(angle)
-        return radius * Double.cos(angle)
+        var u = 0.0, v = 0.0, s = 0.0
+        repeat {
+            u = nextUniform() * 2 - 1
+            v = nextUniform() * 2 - 1
+            s = u * u + v * v
+        } while s >= 1 || s == 0
+        let scale = (-2 * Double.log(s) / s).squareRoot()
+        spareNormal = v * scale
+        return u * scale
     }
 }

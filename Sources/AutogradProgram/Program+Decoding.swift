@@ -13,23 +13,26 @@ enum JSON {
     case object([String: Any])
 
     init(_ any: Any) {
+        // Containers and strings first: casting a Swift array or dictionary to NSNumber would
+        // bridge the whole container to Foundation first.
         switch any {
+        case let o as [String: Any]: self = .object(o)
+        case let a as [Any]: self = .array(a)
+        case let s as String: self = .string(s)
         case let n as NSNumber:
-            if String(cString: n.objCType) == "c" {
+            let type = n.objCType.pointee
+            if type == UInt8(ascii: "c") {
                 self = .bool(n.boolValue)
             } else {
                 let d = n.doubleValue
                 if let i = Int64(exactly: d), abs(d) < 0x1p53 {
                     self = .integer(i)
-                } else if "fd".contains(String(cString: n.objCType)) {
+                } else if type == UInt8(ascii: "d") || type == UInt8(ascii: "f") {
                     self = .float(d)
                 } else {
                     self = .integer(n.int64Value)
                 }
             }
-        case let s as String: self = .string(s)
-        case let a as [Any]: self = .array(a)
-        case let o as [String: Any]: self = .object(o)
         default: self = .null
         }
     }

@@ -1,4 +1,6 @@
+import Foundation
 import Autograd
+import AutogradProgram
 import Dispatch
 
 /// Wall-clock nanoseconds of the fastest of `repeats` runs of `body`, each run repeating it
@@ -47,6 +49,20 @@ if which == "all" || which == "chain" {
     let n = 10_000
     let ns = try measure(repeats: 5, iterations: 5) { try chain(n) }
     print("chain_us_per_op \(ns / 1000 / Double(n))")
+}
+if which == "all" || which == "program" {
+    // The whole program layer on the tutorial body: JSON parse, check, run, answer.
+    let body = Array(#"{"steps":[{"out":"x","op":"ones","attrs":{"shape":[2,2],"requires_grad":true}},{"out":"y","op":"add","inputs":["x",2]},{"out":"z","op":"mul","inputs":[{"op":"mul","inputs":["y","y"]},3]},{"out":"out","op":"mean","inputs":["z"]},{"op":"backward","inputs":["out"]}],"outputs":["x","y","out"]}"#.utf8)
+    let evaluator = Evaluator()
+    let ns = measure(iterations: 5_000) { _ = evaluator.evaluate(body) }
+    print("program_tutorial_us \(ns / 1000)")
+}
+if which == "mlp" {
+    // The service benchmark's heavier program (Benchmarks/mlp.lua), through the program layer.
+    let body = Array(#"{"seed":1,"steps":[{"out":"x","op":"randn","inputs":[64,128]},{"out":"w","op":"randn","inputs":[256,128],"attrs":{"requires_grad":true}},{"out":"b","op":"zeros","inputs":[256],"attrs":{"requires_grad":true}},{"out":"t","op":"randn","inputs":[64,256]},{"out":"loss","op":"mse_loss","inputs":[{"op":"relu","inputs":[{"op":"linear","inputs":["x","w","b"]}]},"t"]},{"op":"backward","inputs":["loss"]},{"out":"g","op":"norm","inputs":["w.grad"]}],"outputs":["loss","g"]}"#.utf8)
+    let evaluator = Evaluator()
+    let ns = measure(iterations: 200) { _ = evaluator.evaluate(body) }
+    print("program_mlp_us \(ns / 1000)")
 }
 if which == "parts" {
     // Where the chain's time goes: recording forward, plain forward, and backward.

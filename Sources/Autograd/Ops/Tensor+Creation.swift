@@ -69,32 +69,40 @@ extension Tensor {
 
     /// `torch.randn(shape)`: standard normal numbers from the context's generator.
     public static func randn(_ shape: [Int], dtype: DType, context: Context) throws(TensorError) -> Tensor {
-        try random(shape, dtype, context) { $0.nextNormal() }
+        let out = try randomTensor(shape, dtype, context)
+        var generator = context.generator  // a local copy: the loop keeps its state in registers
+        if dtype == .float32 {
+            let p = out.pointer(Float.self)
+            for i in 0..<out.count { p[i] = Float(generator.nextNormal()) }
+        } else {
+            let p = out.pointer(Double.self)
+            for i in 0..<out.count { p[i] = generator.nextNormal() }
+        }
+        context.generator = generator
+        return out
     }
 
     /// `torch.rand(shape)`: uniform numbers in [0, 1) from the context's generator.
     public static func rand(_ shape: [Int], dtype: DType, context: Context) throws(TensorError) -> Tensor {
-        try random(shape, dtype, context) { $0.nextUniform() }
+        let out = try randomTensor(shape, dtype, context)
+        var generator = context.generator
+        if dtype == .float32 {
+            // 24 random bits: every value is exact in float32 and below 1.
+            let p = out.pointer(Float.self)
+            for i in 0..<out.count { p[i] = Float(generator.next() >> 40) * 0x1p-24 }
+        } else {
+            let p = out.pointer(Double.self)
+            for i in 0..<out.count { p[i] = generator.nextUniform() }
+        }
+        context.generator = generator
+        return out
     }
 
-    private static func random(_ shape: [Int], _ dtype: DType, _ context: Context,
-                               _ next: (inout Generator) -> Double) throws(TensorError) -> Tensor {
+    private static func randomTensor(_ shape: [Int], _ dtype: DType, _ context: Context) throws(TensorError) -> Tensor {
         guard dtype.isFloatingPoint else {
             throw .evaluation("\"normal_kernel_cpu\" not implemented for '\(dtype.scalarTypeName)'")
         }
-        let out = try uninitialized(shape, dtype, context)
-        if dtype == .float32 {
-            let p = out.pointer(Float.self)
-            for i in 0..<out.count {
-                var v = Float(next(&context.generator))
-                if v >= 1 && v == 1 { v = Float(1).nextDown }  // rounding must not reach 1 for rand
-                p[i] = v
-            }
-        } else {
-            let p = out.pointer(Double.self)
-            for i in 0..<out.count { p[i] = next(&context.generator) }
-        }
-        return out
+        return try uninitialized(shape, dtype, context)
     }
 
     /// `torch.arange(start, end, step)`: integers when every bound is an integer and no float
