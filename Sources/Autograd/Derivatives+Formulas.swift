@@ -87,43 +87,44 @@ func softplusBackward(_ grad: Tensor, _ x: Tensor, beta: Scalar, threshold: Scal
     return try Tensor.where(linear, grad, try grad.mul(try scaled.sigmoid()))
 }
 
-/// clamp with number bounds: the gradient passes where `min <= x <= max`.
+/// clamp with number bounds (torch 2.15): the gradient passes strictly inside, `min < x < max`;
+/// at a bound it is 0.
 func clampBackward(_ grad: Tensor, _ c: Node) throws(TensorError) -> Tensor {
     let x = try c.saved(0)
     var outside: Tensor?
-    if c.attributes.integers[0] == 1 { outside = try Kernels.compare(.lt, x, c.attributes.scalar) }
+    if c.attributes.integers[0] == 1 { outside = try Kernels.compare(.le, x, c.attributes.scalar) }
     if c.attributes.integers[1] == 1 {
-        let above = try Kernels.compare(.gt, x, c.attributes.scalar2)
+        let above = try Kernels.compare(.ge, x, c.attributes.scalar2)
         outside = try outside.map { (o) throws(TensorError) in try Kernels.binary(.add, o, above) } ?? above
     }
     return try grad.maskedFill(outside!, 0)
 }
 
-/// clamp with tensor bounds: self inside the bounds, min where self < min, max where self > max.
+/// clamp with tensor bounds (torch 2.15), elementwise: where `min > max` the result is `max` and
+/// so is the gradient's; otherwise `self` takes it strictly inside, `min` below, `max` above, and
+/// a tie with one bound splits it in halves (a tie with both, `min == max == self`, goes to self).
 func clampTensorBackward(_ grad: Tensor, _ c: Node, input: Int) throws(TensorError) -> Tensor {
     let x = try c.saved(0)
     let hasMin = c.attributes.integers[0] == 1, hasMax = c.attributes.integers[1] == 1
     let lo = hasMin ? try c.saved(1) : nil
     let hi = hasMax ? try c.saved(hasMin ? 2 : 1) : nil
-    func or(_ a: Tensor?, _ b: Tensor?) throws(TensorError) -> Tensor? {
-        guard let a else { return b }
-        guard let b else { return a }
-        return try Kernels.binary(.add, a, b)
+    let share: (Double, Double, Double) -> Double
+    switch (input, lo, hi) {
+    case (0, _?, _?):
+        share = { x, l, h in l > h ? 0 : (l < x && x < h ? 1 : 0) + (x == l ? 0.5 : 0) + (x == h ? 0.5 : 0) }
+    case (0, _?, nil): share = { x, l, _ in x > l ? 1 : x == l ? 0.5 : 0 }
+    case (0, nil, _?): share = { x, _, h in x < h ? 1 : x == h ? 0.5 : 0 }
+    case (1, _?, _?): share = { x, l, h in l > h ? 0 : (x < l ? 1 : 0) + (x == l && l < h ? 0.5 : 0) }
+    case (1, _?, nil): share = { x, l, _ in x < l ? 1 : x == l ? 0.5 : 0 }
+    case (_, _?, _?): share = { x, l, h in l > h ? 1 : (x > h ? 1 : 0) + (x == h && l < h ? 0.5 : 0) }
+    default: share = { x, _, h in x > h ? 1 : x == h ? 0.5 : 0 }
     }
-    switch input {
-    case 0:
-        let below = try lo.map { (l) throws(TensorError) in try Kernels.compare(.lt, x, l) }
-        let above = try hi.map { (h) throws(TensorError) in try Kernels.compare(.gt, x, h) }
-        return try grad.maskedFill(try or(below, above)!, 0)
-    case 1 where hasMin:
-        var pass = try Kernels.compare(.lt, x, lo!)
-        if let hi { pass = try Kernels.binary(.mul, pass, try Kernels.compare(.lt, lo!, hi)) }
-        return try grad.maskedFill(try pass.logicalNot(), 0)
-    default:
-        var pass = try Kernels.compare(.gt, x, hi!)
-        if let lo { pass = try Kernels.binary(.add, pass, try Kernels.compare(.lt, hi!, lo)) }
-        return try grad.maskedFill(try pass.logicalNot(), 0)
+    let weights = try Tensor.uninitialized(grad.shape, .float64, grad.context)
+    let bound = try (lo ?? hi!).converted(to: .float64)
+    Loop.map(weights, try x.converted(to: .float64), try (lo ?? x).converted(to: .float64), try (hi ?? bound).converted(to: .float64)) {
+        (x: Double, l: Double, h: Double) in share(x, l, h)
     }
+    return try grad.mul(try weights.converted(to: grad.dtype))
 }
 
 /// torch's `sum_backward`: the reduced dims put back (unsqueeze unless keepdim), expanded.
@@ -296,10 +297,39 @@ func bceBackward(_ grad: Tensor, _ c: Node, target: Bool) throws(TensorError) ->
     if target {
         out = try x.log().sub(try x.neg().log1p()).neg().mul(grad)
     } else {
-        let denominator = try x.rsub(1).mul(x).clamp(min: .double(1e-12), max: nil)
-        out = try grad.mul(try x.sub(t)).div(denominator)
+        return try grad.binaryCrossEntropyBackward(x, t, weight: c.attributes.integers[1] == 1 ? try c.saved(2) : nil, reduction: reduction)
     }
     if c.attributes.integers[1] == 1 { out = try out.mul(try c.saved(2)) }
+    if reduction == .mean { out = try out.div(.int(Int64(x.count))) }
+    return out
+}
+
+/// binary_cross_entropy_backward's three formulas (torch's `binary_cross_entropy_double_backward`
+/// family), for the gradient (input 0), the input (1) and the target (2).
+func bceDoubleBackward(_ gg: Tensor, _ c: Node, input: Int) throws(TensorError) -> Tensor {
+    let gradOutput = try c.saved(0), x = try c.saved(1), t = try c.saved(2)
+    let weight = c.attributes.integers[1] == 1 ? try c.saved(3) : nil
+    let reduction = Reduction(code: c.attributes.integers[0])
+    let eps = 1e-12
+    var out: Tensor
+    switch input {
+    case 0:
+        out = try x.sub(t).div(try x.add(.double(eps)).mul(try x.rsub(.double(1 + eps)))).mul(gg)
+        if let weight { out = try out.mul(weight) }
+        switch reduction {
+        case .none: return out
+        case .sum: return try out.sum()
+        case .mean: return try out.sum().div(.int(Int64(x.count)))
+        }
+    case 1:
+        let numerator = try x.mul(x).sub(try x.mul(t).mul(.int(2))).add(t)
+        let denominator = try x.add(.double(eps)).pow(.int(2)).mul(try x.rsub(.double(1 + eps)).pow(.int(2)))
+        out = try numerator.div(denominator).mul(try gg.mul(gradOutput))
+    default:
+        let denominator = try x.rsub(.int(1)).mul(x).clamp(min: .double(eps), max: nil)
+        out = try gg.neg().mul(gradOutput).div(denominator)
+    }
+    if let weight { out = try out.mul(weight) }
     if reduction == .mean { out = try out.div(.int(Int64(x.count))) }
     return out
 }

@@ -104,9 +104,14 @@ public enum Derivatives {
         // sigmoid — self: grad * result * (1 - result)
         Derivative("sigmoid", "SigmoidBackward0",
                    { c, g in try g.mul(try c.result().mul(try c.result().rsub(1))) }),
-        // relu — self: where(result > 0, grad, 0)
-        Derivative("relu", "ReluBackward0",
-                   { c, g in try g.maskedFill(try Kernels.compare(.le, c.result(), 0), 0) }),
+        // relu — self: threshold_backward(grad, result, 0)
+        Derivative("relu", "ReluBackward0", { c, g in try g.thresholdBackward(result: c.result()) }),
+        // threshold_backward (relu's backward, a node of its own as in torch, so that under
+        // create_graph the gradient depends on the result) — grad_output:
+        // threshold_backward(grad, self, 0); self: zeros_like(grad)
+        Derivative("threshold_backward", "ThresholdBackwardBackward0",
+                   { c, g in try g.thresholdBackward(result: c.saved(0)) },
+                   { _, g in try g.zerosLike() }),
         // erf — self: 2 / sqrt(pi) * exp(-self ** 2) * grad
         Derivative("erf", "ErfBackward0",
                    { c, g in try g.mul(try c.saved(0).pow(2).neg().exp().mul(1.1283791670955126)) }),
@@ -308,6 +313,11 @@ public enum Derivatives {
         Derivative("binary_cross_entropy", "BinaryCrossEntropyBackward0",
                    { c, g in try bceBackward(g, c, target: false) },
                    { c, g in try bceBackward(g, c, target: true) }),
+        // binary_cross_entropy_backward (the self formula above, a node of its own as in torch)
+        Derivative("binary_cross_entropy_backward", "BinaryCrossEntropyBackwardBackward0",
+                   { c, g in try bceDoubleBackward(g, c, input: 0) },
+                   { c, g in try bceDoubleBackward(g, c, input: 1) },
+                   { c, g in try bceDoubleBackward(g, c, input: 2) }),
         // binary_cross_entropy_with_logits — self: grad * ((pw t + 1 - t) sigmoid(x) - pw t) * weight;
         // target: grad * (log_sigmoid(-x) - pw log_sigmoid(x)) * weight
         Derivative("binary_cross_entropy_with_logits", "BinaryCrossEntropyWithLogitsBackward0",
@@ -315,9 +325,21 @@ public enum Derivatives {
                    { c, g in try bceWithLogitsBackward(g, c, target: true) }),
         // nll_loss — self: -weight[target] * grad at each picked class (/ total weight for mean)
         Derivative("nll_loss", "NllLossBackward0", { c, g in
-            try (c.attributes.payload as! NLLPlan).backward(g, inputShape: c.inputShape(0),
-                                                           reduction: Reduction(code: c.attributes.integers[0]))
+            try g.nllLossBackward(input: c.saved(0), c.attributes.payload as! NLLPlan, reduction: Reduction(code: c.attributes.integers[0]))
         }),
+        // nll_loss2d (4-d inputs, and other ranks above 2 viewed as 4-d) — the same formula
+        Derivative("nll_loss2d", "NllLoss2DBackward0", { c, g in
+            try g.nllLossBackward(input: c.saved(0), c.attributes.payload as! NLLPlan, reduction: Reduction(code: c.attributes.integers[0]))
+        }),
+        // nll_loss_backward (a node of its own as in torch: under create_graph the gradient
+        // depends on the input) — grad_output: nll_loss(grad, target, weight, reduction); self: zeros
+        Derivative("nll_loss_backward", "NllLossBackwardBackward0",
+                   { c, g in try (c.attributes.payload as! NLLPlan).forward(g, reduction: Reduction(code: c.attributes.integers[0])) },
+                   { _, g in try g.zerosLike() }),
+        // nll_loss2d_backward — the same as nll_loss_backward
+        Derivative("nll_loss2d_backward", "NllLoss2DBackwardBackward0",
+                   { c, g in try (c.attributes.payload as! NLLPlan).forward(g, reduction: Reduction(code: c.attributes.integers[0])) },
+                   { _, g in try g.zerosLike() }),
     ]
 
     /// `AccumulateGrad`, the node of every leaf that requires grad.

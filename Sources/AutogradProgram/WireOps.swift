@@ -489,12 +489,12 @@ enum WireOps {
                                                                  posWeight: try a.optionalTensor("pos_weight"), reduction: try reduction(a)))
         },
         WireOp("cross_entropy", 2...2, "weight ignore_index reduction label_smoothing",
-               rules: ["_log_softmax", "nll_loss", "mul.Scalar", "add.Tensor", "neg", "sum", "div.Scalar", "mul.Tensor"]) { a in
+               rules: ["_log_softmax", "nll_loss", "nll_loss2d", "view", "mul.Scalar", "add.Tensor", "neg", "sum", "div.Scalar", "mul.Tensor"]) { a in
             .tensor(try a.tensor(0).crossEntropy(try a.tensor(1, "target"), weight: try a.optionalTensor("weight"),
                                                  ignoreIndex: try a.int("ignore_index") ?? -100, reduction: try reduction(a),
                                                  labelSmoothing: try a.number("label_smoothing")?.doubleValue ?? 0))
         },
-        WireOp("nll_loss", 2...2, "weight ignore_index reduction", rules: ["nll_loss"]) { a in
+        WireOp("nll_loss", 2...2, "weight ignore_index reduction", rules: ["nll_loss", "nll_loss2d", "view"]) { a in
             .tensor(try a.tensor(0).nllLoss(try a.tensor(1, "target"), weight: try a.optionalTensor("weight"),
                                             ignoreIndex: try a.int("ignore_index") ?? -100, reduction: try reduction(a)))
         },

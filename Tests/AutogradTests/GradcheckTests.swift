@@ -112,6 +112,7 @@ enum Samples {
         "tanh": [S("tanh", [[2, 3]]) { try $0[0].tanh() }],
         "sigmoid": [S("sigmoid", [[4]]) { try $0[0].sigmoid() }],
         "relu": [S("relu", [[6]]) { try $0[0].relu() }],
+        "threshold_backward": [S("relu's backward", [[6], [6]]) { try $0[0].thresholdBackward(result: try $0[1].relu()) }],
         "erf": [S("erf", [[4]]) { try $0[0].erf() }],
         "gelu": [
             S("exact", [[5]], range: -2...2) { try $0[0].gelu() },
@@ -194,6 +195,12 @@ enum Samples {
         // Losses
         "mse_loss": [S("mean", [[2, 3], [2, 3]]) { try $0[0].mseLoss($0[1]) }, S("none", [[3], [3]]) { try $0[0].mseLoss($0[1], reduction: .none) }],
         "binary_cross_entropy": [S("weighted", [[4], [4], [4]], range: 0.1...0.9, constants: [2]) { try $0[0].binaryCrossEntropy($0[1], weight: $0[2]) }],
+        "binary_cross_entropy_backward": [
+            S("weighted, mean", [[], [4], [4], [4]], range: 0.1...0.9, constants: [3]) {
+                try $0[0].binaryCrossEntropyBackward($0[1], $0[2], weight: $0[3], reduction: .mean)
+            },
+            S("none", [[3], [3], [3]], range: 0.1...0.9) { try $0[0].binaryCrossEntropyBackward($0[1], $0[2], weight: nil, reduction: .none) },
+        ],
         "binary_cross_entropy_with_logits": [
             S("pos_weight", [[2, 3], [2, 3], [3]], range: 0.1...0.9, constants: [2]) { try $0[0].binaryCrossEntropyWithLogits($0[1], posWeight: $0[2]) },
             S("weight, sum", [[3], [3], [3]], range: 0.1...0.9, constants: [2]) { try $0[0].binaryCrossEntropyWithLogits($0[1], weight: $0[2], reduction: .sum) },
@@ -201,6 +208,24 @@ enum Samples {
         "nll_loss": [
             S("weighted mean", [[3, 4], [4]], range: 0.1...1, constants: [1]) { try $0[0].nllLoss(try Tensor.make([1, 3, 0], shape: [3], context: $0[0].context), weight: $0[1]) },
             S("cross entropy with label smoothing", [[2, 3]]) { try $0[0].crossEntropy(try Tensor.make([2, 0], shape: [2], context: $0[0].context), labelSmoothing: 0.1) },
+        ],
+        "nll_loss2d": [
+            S("4-d", [[2, 3, 1, 2]]) { try $0[0].nllLoss(try Tensor.make([0, 2, 1, 1], shape: [2, 1, 2], context: $0[0].context)) },
+            S("3-d, none", [[2, 3, 2]]) { try $0[0].nllLoss(try Tensor.make([0, 2, 1, 1], shape: [2, 2], context: $0[0].context), reduction: .none) },
+        ],
+        "nll_loss2d_backward": [
+            S("none", [[2, 1, 2], [2, 3, 1, 2]]) {
+                let target = try Tensor.make([0, 2, 1, 1], shape: [2, 1, 2], context: $0[0].context)
+                let plan = try NLLPlan(input: $0[1], target: target, weight: nil, ignoreIndex: -100)
+                return try $0[0].nllLossBackward(input: $0[1], plan, reduction: .none)
+            },
+        ],
+        "nll_loss_backward": [
+            S("none", [[3], [3, 4]]) {
+                let target = try Tensor.make([1, 3, 0], shape: [3], context: $0[0].context)
+                let plan = try NLLPlan(input: $0[1], target: target, weight: nil, ignoreIndex: -100)
+                return try $0[0].nllLossBackward(input: $0[1], plan, reduction: .none)
+            },
         ],
     ]
 }

@@ -25,8 +25,12 @@ public struct ConformanceCase: Sendable, CustomStringConvertible {
 
     /// Every case, sorted by name; empty when the directory is missing (a separate test
     /// insists that it is there).
-    public static func all() -> [ConformanceCase] {
-        let files = (try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)) ?? []
+    public static func all() -> [ConformanceCase] { all(in: directory) }
+
+    /// Every case of a folder of case files, sorted by name (the torch fixtures of
+    /// `Tests/Fixtures/cases` have the same format).
+    public static func all(in folder: URL) -> [ConformanceCase] {
+        let files = (try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? []
         return files.filter { $0.pathExtension == "json" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
             .compactMap { try? ConformanceCase(file: $0) }
     }

@@ -140,7 +140,7 @@ extension Tensor {
         guard steps >= 0 else { throw .evaluation("number of steps must be non-negative") }
         let out = try uninitialized([steps], dtype, context)
         let step = steps > 1 ? (end - start) / Double(steps - 1) : 0
-        let half = steps / 2
+        let half = steps == 1 ? 1 : steps / 2   // one step is `start`, as torch fills it
         func value(_ i: Int) -> Double { i < half ? start + step * Double(i) : end - step * Double(steps - 1 - i) }
         switch dtype {
         case .float32: let p = out.pointer(Float.self); for i in 0..<steps { p[i] = Float(value(i)) }

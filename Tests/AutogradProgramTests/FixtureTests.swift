@@ -1,0 +1,27 @@
+import ConformanceSupport
+import Foundation
+import Testing
+@testable import AutogradProgram
+
+/// Torch's answers for every op and form of the op set (`Tests/Fixtures/generate.py` made
+/// them with `../shared/reference/refimpl.py` on real torch): values, dtypes, `grad_fn`
+/// names, backward graphs, first derivatives, and second derivatives through `create_graph`.
+@Suite("Torch fixtures, every op and form")
+struct FixtureTests {
+    static let folder = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/cases")
+    static let cases = ConformanceCase.all(in: folder)
+
+    @Test("the fixtures are checked in")
+    func fixturesArePresent() {
+        #expect(Self.cases.count >= 500, "found \(Self.cases.count) fixtures in \(Self.folder.path)")
+    }
+
+    @Test("torch's answer", arguments: cases)
+    func conforms(_ fixture: ConformanceCase) {
+        let answer = Evaluator().evaluate([UInt8](fixture.program))
+        if let mismatch = fixture.mismatch(status: answer.status, body: Data(answer.body)) {
+            Issue.record("\(fixture.name): \(mismatch)")
+        }
+    }
+}

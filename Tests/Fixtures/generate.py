@@ -1,0 +1,542 @@
+"""Torch's own answers for every op and form of API.md's op set, as golden cases.
+
+Each form below becomes up to two programs in the conformance-case format
+(../shared/reference/README.md), answered by ../shared/reference/refimpl.py on real torch:
+
+  <name>          the op on float leaves with fixed pseudo-random values, a backward with a
+                  random seed gradient, and "graph": true, so that values, dtypes, grad_fn
+                  names, the backward graph and every leaf's .grad are torch's;
+  <name>.second   for float results: g = grad(sum(y * w), leaves, create_graph=True), then
+                  h = grad(sum(g * u), leaves, allow_unused=True): second derivatives.
+                  Dropped where torch itself refuses (a gradient that is constant).
+
+The cases land in Tests/Fixtures/cases/ and are checked in; the Swift suite runs them in
+process (AutogradProgramTests) without torch. Regenerate after changing a form:
+
+    VENV/bin/python Tests/Fixtures/generate.py [../shared/reference]
+
+(VENV has torch numpy orjson; the argument defaults to ../shared/reference beside the package.)
+"""
+import json
+import math
+import os
+import random
+import shutil
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REFERENCE = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "..", "..", "shared", "reference")
+sys.path.insert(0, os.path.abspath(REFERENCE))
+import refimpl  # noqa: E402
+
+OUT = os.path.join(HERE, "cases")
+
+# ---------------------------------------------------------------- inputs
+
+DOMAINS = {  # name -> value generator over a random.Random
+    "any": lambda r: round(r.uniform(-2, 2), 2) or 0.5,
+    "pos": lambda r: round(r.uniform(0.3, 2.5), 2),
+    "unit": lambda r: round(r.uniform(0.05, 0.95), 2),
+    "small": lambda r: round(r.uniform(-1.2, 1.2), 2) or 0.25,
+    "away": lambda r: round(r.choice([-1, 1]) * r.uniform(0.2, 2), 2),   # away from kinks at 0
+}
+
+
+def nested(shape, values):
+    if not shape:
+        return next(values)
+    return [nested(shape[1:], values) for _ in range(shape[0])]
+
+
+def numel(shape):
+    return math.prod(shape)
+
+
+class Leaf:
+    """A float leaf that requires grad: tensor(data) of `shape`, seen through `view`
+    (an inline op over the leaf's name: a transpose or an expand makes it non-contiguous)."""
+
+    def __init__(self, shape, dom="any", view=None, grad=True, data=None):
+        self.shape, self.dom, self.view, self.grad, self.data = shape, dom, view, grad, data
+
+
+class Const:
+    """A constant tensor literal (no grad): targets, weights, index tensors."""
+
+    def __init__(self, data, dtype=None):
+        self.data, self.dtype = data, dtype
+
+
+def T(shape, dom="any"):            # a transposed view of a [b, a] leaf: non-contiguous
+    return Leaf(list(reversed(shape)), dom, view=lambda name: {"op": "t", "inputs": [name]})
+
+
+def X(shape, to, dom="any"):        # an expanded view: stride 0
+    return Leaf(shape, dom, view=lambda name: {"op": "expand", "inputs": [name], "attrs": {"size": to}})
+
+
+def I(data):                        # an int64 literal
+    return Const(data, "int64")
+
+
+# ---------------------------------------------------------------- the forms
+
+FORMS = []   # (name, op, inputs, attrs, options)
+
+
+def form(name, op, inputs, attrs=None, **options):
+    FORMS.append((name, op, inputs, attrs or {}, options))
+
+
+UNARY = {
+    "neg": "any", "abs": "away", "reciprocal": "away", "square": "any", "sqrt": "pos", "rsqrt": "pos",
+    "exp": "any", "log": "pos", "log1p": "pos", "expm1": "any", "sin": "any", "cos": "any",
+    "tan": "small", "tanh": "any", "sigmoid": "any", "relu": "away", "gelu": "any", "softplus": "any",
+}
+for op, dom in UNARY.items():
+    form(f"{op}", op, [Leaf([2, 3], dom)])
+    form(f"{op}-f32", op, [Leaf([2, 3], dom)], dtype="float32")
+    form(f"{op}-transposed", op, [T([3, 2], dom)])
+    form(f"{op}-0d", op, [Leaf([], dom)])
+    form(f"{op}-empty", op, [Leaf([0, 3], dom)])
+form("gelu-tanh", "gelu", [Leaf([5])], {"approximate": "tanh"})
+form("softplus-beta-threshold", "softplus", [Leaf([6], data=[-3.0, -0.5, 0.2, 0.4, 0.6, 4.0])], {"beta": 2, "threshold": 1})
+form("softplus-large", "softplus", [Leaf([4], data=[-30.0, -1.0, 19.0, 40.0])])
+form("relu-at-zero", "relu", [Leaf([3], data=[-1.0, 0.0, 1.0])])
+form("abs-at-zero", "abs", [Leaf([3], data=[-1.0, 0.0, 2.0])])
+form("clamp", "clamp", [Leaf([2, 3])], {"min": -0.5, "max": 0.7})
+form("clamp-min-only", "clamp", [Leaf([2, 3])], {"min": 0.1})
+form("clamp-max-only", "clamp", [Leaf([2, 3])], {"max": 0.1})
+form("clamp-positional", "clamp", [Leaf([5]), -0.5, 0.5])
+form("clamp-at-bounds", "clamp", [Leaf([5], data=[-1.0, 0.0, 0.5, 1.0, 2.0])], {"min": 0, "max": 1})
+form("clamp-tensor-bounds", "clamp", [Leaf([2, 3])], {"min": Leaf([3]), "max": Const([0.5, 1.0, 1.5])})
+form("clamp-transposed", "clamp", [T([3, 2])], {"min": -0.3, "max": 0.3})
+
+BINARY = {"add": ("any", "any"), "sub": ("any", "any"), "mul": ("any", "any"), "div": ("any", "away"),
+          "pow": ("pos", "any"), "maximum": ("any", "any"), "minimum": ("any", "any")}
+for op, (da, db) in BINARY.items():
+    form(f"{op}", op, [Leaf([2, 3], da), Leaf([2, 3], db)])
+    form(f"{op}-f32", op, [Leaf([2, 3], da), Leaf([2, 3], db)], dtype="float32")
+    form(f"{op}-broadcast-row", op, [Leaf([2, 3], da), Leaf([3], db)])
+    form(f"{op}-broadcast-outer", op, [Leaf([2, 1], da), Leaf([1, 3], db)])
+    form(f"{op}-broadcast-0d", op, [Leaf([2, 3], da), Leaf([], db)])
+    form(f"{op}-transposed-expanded", op, [T([3, 2], da), X([1, 2], [3, 2], db)])
+    form(f"{op}-empty", op, [Leaf([0, 3], da), Leaf([3], db)])
+    form(f"{op}-one-requires-grad", op, [Leaf([2, 3], da), Leaf([2, 3], db, grad=False)])
+    form(f"{op}-mixed-dtypes", op, [Leaf([3], da), Leaf([3], db, grad=False)], second_dtype="float32")
+for op in ("add", "sub", "mul", "div"):
+    form(f"{op}-scalar", op, [Leaf([2, 3], "away"), 3])
+    form(f"{op}-float-scalar", op, [Leaf([2, 3], "away"), 0.5])
+    form(f"{op}-scalar-first", op, [2, Leaf([2, 3], "away")])
+    form(f"{op}-scalar-f32", op, [Leaf([3], "away"), 2.5], dtype="float32")
+form("pow-scalar", "pow", [Leaf([2, 3]), 3])
+form("pow-float-scalar", "pow", [Leaf([2, 3], "pos"), 0.5])
+form("pow-scalar-first", "pow", [2, Leaf([2, 3])])
+form("pow-square", "pow", [Leaf([4], data=[-1.0, 0.0, 0.5, 2.0]), 2])
+form("pow-zero-exponent", "pow", [Leaf([3]), 0])
+form("add-alpha", "add", [Leaf([2, 3]), Leaf([3])], {"alpha": 2})
+form("sub-alpha", "sub", [Leaf([2, 3]), Leaf([3])], {"alpha": 0.5})
+form("rsub", "rsub", [Leaf([2, 3]), Leaf([3])])
+form("rsub-alpha", "rsub", [Leaf([2, 3]), Leaf([2, 3])], {"alpha": 3})
+form("rsub-scalar", "rsub", [Leaf([2, 3]), 1])
+form("maximum-ties", "maximum", [Leaf([4], data=[1.0, 2.0, 3.0, -1.0]), Leaf([4], data=[1.0, 0.0, 3.0, 2.0])])
+form("minimum-ties", "minimum", [Leaf([4], data=[1.0, 2.0, 3.0, -1.0]), Leaf([4], data=[1.0, 0.0, 3.0, 2.0])])
+form("where", "where", [Const([[True, False, True], [False, False, True]]), Leaf([2, 3]), Leaf([2, 3])])
+form("where-broadcast", "where", [Const([True, False, True]), Leaf([2, 1]), Leaf([3])])
+form("where-scalar", "where", [Const([True, False, True]), Leaf([3]), 0.0])
+form("int-plus-float-scalar", "add", [I([1, 2, 3]), 0.5])
+form("int-times-float-tensor", "mul", [I([1, 2, 3]), Leaf([3])])
+form("int-div-int", "div", [I([1, 2, 3]), I([2, 2, 2])])
+form("div-floor", "div", [Leaf([4], data=[-3.5, -1.0, 2.5, 7.0]), 2], {"rounding_mode": "floor"})
+form("div-trunc", "div", [Leaf([4], data=[-3.5, -1.0, 2.5, 7.0]), 2], {"rounding_mode": "trunc"})
+
+# reductions
+for op in ("sum", "mean"):
+    form(f"{op}", op, [Leaf([2, 3])])
+    form(f"{op}-f32", op, [Leaf([2, 3])], dtype="float32")
+    form(f"{op}-dim", op, [Leaf([2, 3])], {"dim": 1})
+    form(f"{op}-dim-negative-keepdim", op, [Leaf([2, 3, 2])], {"dim": -2, "keepdim": True})
+    form(f"{op}-dims", op, [Leaf([2, 3, 2])], {"dim": [0, 2]})
+    form(f"{op}-positional-dim", op, [Leaf([2, 3]), 0])
+    form(f"{op}-transposed", op, [T([3, 2])], {"dim": 0})
+    form(f"{op}-expanded", op, [X([3, 1], [3, 4])], {"dim": 1})
+    form(f"{op}-empty", op, [Leaf([0, 3])], {"dim": 0})
+    form(f"{op}-empty-all", op, [Leaf([0, 3])])
+    form(f"{op}-0d", op, [Leaf([])])
+form("sum-int", "sum", [I([[1, 2], [3, 4]])], {"dim": 0})
+form("sum-bool", "sum", [Const([True, False, True])])
+form("mean-dtype", "mean", [Leaf([2, 3])], {"dtype": "float64"}, dtype="float32")
+form("prod", "prod", [Leaf([2, 3])])
+form("prod-dim", "prod", [Leaf([2, 3])], {"dim": 1})
+form("prod-dim-keepdim", "prod", [Leaf([2, 3])], {"dim": 0, "keepdim": True})
+form("prod-one-zero", "prod", [Leaf([4], data=[2.0, 0.0, 3.0, -1.5])])
+form("prod-two-zeros", "prod", [Leaf([4], data=[2.0, 0.0, 3.0, 0.0])])
+form("prod-dim-zeros", "prod", [Leaf([2, 3], data=[1.0, 0.0, 2.0, 0.0, 0.0, 3.0])], {"dim": 1})
+form("prod-transposed", "prod", [T([3, 2])], {"dim": 0})
+for op in ("max", "min"):
+    form(f"{op}", op, [Leaf([2, 3])])
+    form(f"{op}-ties", op, [Leaf([4], data=[3.0, -1.0, 3.0, -1.0])])
+    form(f"{op}-dim", op, [Leaf([2, 3])], {"dim": 1}, outs=2)
+    form(f"{op}-dim-keepdim", op, [Leaf([3, 2])], {"dim": 0, "keepdim": True}, outs=2)
+    form(f"{op}-dim-ties", op, [Leaf([2, 3], data=[1.0, 1.0, 0.0, -2.0, -2.0, -2.0])], {"dim": 1}, outs=2)
+    form(f"{op}-binary", op, [Leaf([2, 3]), Leaf([3])])
+    form(f"{op}-transposed", op, [T([3, 2])], {"dim": 0}, outs=2)
+for op in ("amax", "amin"):
+    form(f"{op}", op, [Leaf([2, 3])])
+    form(f"{op}-dims", op, [Leaf([2, 3, 2])], {"dim": [0, 2]})
+    form(f"{op}-ties", op, [Leaf([2, 3], data=[1.0, 1.0, 0.0, -2.0, -2.0, 5.0])], {"dim": 1, "keepdim": True})
+    form(f"{op}-ties-all", op, [Leaf([4], data=[3.0, -1.0, 3.0, -1.0])])
+for op in ("var", "std"):
+    form(f"{op}", op, [Leaf([2, 3])])
+    form(f"{op}-dim", op, [Leaf([2, 3])], {"dim": 1})
+    form(f"{op}-correction0", op, [Leaf([2, 3])], {"dim": 0, "correction": 0, "keepdim": True})
+    form(f"{op}-unbiased-false", op, [Leaf([5])], {"unbiased": False})
+    form(f"{op}-dims", op, [Leaf([2, 3, 2])], {"dim": [0, 2]})
+    form(f"{op}-f32", op, [Leaf([6])], dtype="float32")
+    form(f"{op}-single", op, [Leaf([1])])
+form("norm", "norm", [Leaf([2, 3])])
+form("norm-f32", "norm", [Leaf([2, 3])], dtype="float32")
+form("norm-p1", "norm", [Leaf([2, 3], "away")], {"p": 1})
+form("norm-p3", "norm", [Leaf([2, 3], "away")], {"p": 3})
+form("norm-p0.5", "norm", [Leaf([4], "away")], {"p": 0.5})
+form("norm-inf", "norm", [Leaf([2, 3])], {"p": "inf"})
+form("norm-neg-inf", "norm", [Leaf([2, 3])], {"p": "-inf"})
+form("norm-fro", "norm", [Leaf([2, 3])], {"p": "fro"})
+form("norm-dim", "norm", [Leaf([2, 3])], {"dim": 1})
+form("norm-dim-keepdim-p1", "norm", [Leaf([2, 3], "away")], {"p": 1, "dim": 0, "keepdim": True})
+form("norm-positional-p", "norm", [Leaf([3]), 2])
+form("norm-at-zero", "norm", [Leaf([3], data=[0.0, 0.0, 0.0])])
+form("logsumexp", "logsumexp", [Leaf([2, 3])], {"dim": 1})
+form("logsumexp-dims-keepdim", "logsumexp", [Leaf([2, 3, 2])], {"dim": [0, 2], "keepdim": True})
+form("logsumexp-large", "logsumexp", [Leaf([3], data=[1000.0, 1000.5, -1000.0])], {"dim": 0})
+form("logsumexp-f32", "logsumexp", [Leaf([2, 3])], {"dim": 0}, dtype="float32")
+for op in ("softmax", "log_softmax"):
+    form(f"{op}", op, [Leaf([2, 3])], {"dim": 1})
+    form(f"{op}-dim0", op, [Leaf([2, 3])], {"dim": 0})
+    form(f"{op}-positional", op, [Leaf([2, 3]), -1])
+    form(f"{op}-large", op, [Leaf([3], data=[1000.0, 999.0, -1000.0])], {"dim": 0})
+    form(f"{op}-transposed", op, [T([3, 2])], {"dim": 1})
+    form(f"{op}-f32", op, [Leaf([4])], {"dim": 0}, dtype="float32")
+for op in ("argmax", "argmin"):
+    form(f"{op}", op, [Leaf([2, 3])])
+    form(f"{op}-dim", op, [Leaf([2, 3])], {"dim": 1})
+    form(f"{op}-dim-keepdim", op, [Leaf([2, 3])], {"dim": 0, "keepdim": True})
+    form(f"{op}-ties", op, [Leaf([4], data=[1.0, 3.0, 3.0, 1.0])])
+
+# linear algebra
+form("matmul-dot", "matmul", [Leaf([3]), Leaf([3])])
+form("matmul-mv", "matmul", [Leaf([2, 3]), Leaf([3])])
+form("matmul-vm", "matmul", [Leaf([3]), Leaf([3, 2])])
+form("matmul-mm", "matmul", [Leaf([2, 3]), Leaf([3, 4])])
+form("matmul-mm-f32", "matmul", [Leaf([2, 3]), Leaf([3, 4])], dtype="float32")
+form("matmul-mm-transposed", "matmul", [T([2, 3]), T([3, 2])])
+form("matmul-batched", "matmul", [Leaf([2, 2, 3]), Leaf([2, 3, 2])])
+form("matmul-batched-matrix", "matmul", [Leaf([2, 2, 3]), Leaf([3, 2])])
+form("matmul-matrix-batched", "matmul", [Leaf([2, 3]), Leaf([2, 3, 2])])
+form("matmul-batch-broadcast", "matmul", [Leaf([2, 1, 2, 3]), Leaf([3, 3, 2])])
+form("matmul-batched-vector", "matmul", [Leaf([2, 2, 3]), Leaf([3])])
+form("matmul-vector-batched", "matmul", [Leaf([3]), Leaf([2, 3, 2])])
+form("matmul-empty", "matmul", [Leaf([0, 3]), Leaf([3, 2])])
+form("matmul-empty-inner", "matmul", [Leaf([2, 0]), Leaf([0, 2])])
+form("mm", "mm", [Leaf([2, 3]), Leaf([3, 2])])
+form("mm-expanded", "mm", [X([1, 3], [2, 3]), Leaf([3, 2])])
+form("bmm", "bmm", [Leaf([2, 2, 3]), Leaf([2, 3, 2])])
+form("dot", "dot", [Leaf([4]), Leaf([4])])
+form("dot-f32", "dot", [Leaf([4]), Leaf([4])], dtype="float32")
+form("outer", "outer", [Leaf([3]), Leaf([2])])
+form("t", "t", [Leaf([2, 3])])
+form("t-1d", "t", [Leaf([3])])
+form("transpose", "transpose", [Leaf([2, 3, 2])], {"dim0": 0, "dim1": 2})
+form("transpose-positional-negative", "transpose", [Leaf([2, 3]), -1, 0])
+form("linear", "linear", [Leaf([2, 3]), Leaf([4, 3]), Leaf([4])])
+form("linear-bias-attr", "linear", [Leaf([2, 3]), Leaf([4, 3])], {"bias": Leaf([4])})
+form("linear-no-bias", "linear", [Leaf([2, 3]), Leaf([4, 3])])
+form("linear-1d", "linear", [Leaf([3]), Leaf([2, 3]), Leaf([2])])
+form("linear-3d", "linear", [Leaf([2, 2, 3]), Leaf([4, 3]), Leaf([4])])
+form("linear-f32", "linear", [Leaf([2, 3]), Leaf([4, 3]), Leaf([4])], dtype="float32")
+
+# shape and indexing
+form("reshape", "reshape", [Leaf([2, 3]), 3, 2])
+form("reshape-minus-one", "reshape", [Leaf([2, 3, 2])], {"shape": [-1, 4]})
+form("reshape-transposed", "reshape", [T([3, 2]), 6])
+form("view", "view", [Leaf([2, 3]), 6])
+form("view-size", "view", [Leaf([2, 3])], {"size": [3, -1]})
+form("view-transposed-compatible", "view", [T([3, 2]), 3, 2, 1])
+form("view-transposed-error", "view", [T([3, 2]), 6], message="view size is not compatible")
+form("flatten", "flatten", [Leaf([2, 3, 2])])
+form("flatten-range", "flatten", [Leaf([2, 3, 2, 1])], {"start_dim": 1, "end_dim": 2})
+form("flatten-0d", "flatten", [Leaf([])])
+form("squeeze", "squeeze", [Leaf([2, 1, 3, 1])])
+form("squeeze-dim", "squeeze", [Leaf([2, 1, 3])], {"dim": 1})
+form("squeeze-dim-not-one", "squeeze", [Leaf([2, 1, 3])], {"dim": 0})
+form("squeeze-dims", "squeeze", [Leaf([1, 2, 1])], {"dim": [0, 2]})
+form("unsqueeze", "unsqueeze", [Leaf([2, 3]), 1])
+form("unsqueeze-negative", "unsqueeze", [Leaf([2, 3])], {"dim": -1})
+form("expand", "expand", [Leaf([3, 1]), 3, 4])
+form("expand-new-dims", "expand", [Leaf([3])], {"size": [2, 3]})
+form("expand-minus-one", "expand", [Leaf([1, 3])], {"size": [4, -1]})
+form("permute", "permute", [Leaf([2, 3, 2]), 2, 0, 1])
+form("permute-dims", "permute", [Leaf([2, 3, 2])], {"dims": [1, 2, 0]})
+form("cat", "cat", [Leaf([2, 3]), Leaf([1, 3])])
+form("cat-dim1", "cat", [Leaf([2, 3]), Leaf([2, 1]), Leaf([2, 2])], {"dim": 1})
+form("cat-negative-dim", "cat", [Leaf([2, 3]), Leaf([2, 1])], {"dim": -1})
+form("cat-with-empty", "cat", [Leaf([2, 3]), Leaf([0, 3])])
+form("cat-transposed", "cat", [T([2, 3]), Leaf([1, 3])])
+form("cat-constant", "cat", [Leaf([2]), Const([5.0, 6.0])])
+form("stack", "stack", [Leaf([2, 3]), Leaf([2, 3])])
+form("stack-dim-last", "stack", [Leaf([2, 3]), Leaf([2, 3]), Leaf([2, 3])], {"dim": -1})
+form("stack-0d", "stack", [Leaf([]), Leaf([])])
+form("split", "split", [Leaf([5, 2])], {"split_size_or_sections": 2}, outs=3)
+form("split-sections", "split", [Leaf([2, 5])], {"split_size_or_sections": [1, 4], "dim": 1}, outs=2)
+form("split-positional", "split", [Leaf([4]), 2], outs=2)
+form("chunk", "chunk", [Leaf([5, 2])], {"chunks": 3}, outs=3)
+form("chunk-dim", "chunk", [Leaf([2, 4])], {"chunks": 2, "dim": 1}, outs=2)
+form("select", "select", [Leaf([2, 3])], {"dim": 1, "index": -1})
+form("select-positional", "select", [Leaf([3, 2]), 0, 1])
+form("index-int", "index", [Leaf([3, 4])], {"index": [1]})
+form("index-ints", "index", [Leaf([3, 4])], {"index": [1, -1]})
+form("index-slice", "index", [Leaf([5, 2])], {"index": [{"start": 1, "stop": 4}]})
+form("index-slice-negative", "index", [Leaf([5, 2])], {"index": [{"start": -3}]})
+form("index-slice-step", "index", [Leaf([7])], {"index": [{"start": 1, "stop": -1, "step": 2}]})
+form("index-slice-and-int", "index", [Leaf([3, 4])], {"index": [{"step": 2}, 2]})
+form("index-none", "index", [Leaf([3, 2])], {"index": [None, 1]})
+form("index-ellipsis", "index", [Leaf([2, 3, 4])], {"index": ["...", 1]})
+form("index-list", "index", [Leaf([4, 2])], {"index": [[0, 2, 2]]})
+form("index-list-negative", "index", [Leaf([4])], {"index": [[-1, 0]]})
+form("index-empty-slice", "index", [Leaf([4])], {"index": [{"start": 3, "stop": 1}]})
+form("index-transposed", "index", [T([3, 4])], {"index": [{"start": 1}, 0]})
+form("clone", "clone", [Leaf([2, 3])])
+form("clone-transposed", "clone", [T([3, 2])])
+form("contiguous", "contiguous", [T([3, 2])])
+form("contiguous-already", "contiguous", [Leaf([2, 3])])
+
+# comparison and logic
+for op in ("eq", "ne", "lt", "le", "gt", "ge"):
+    form(f"{op}", op, [Const([[1.0, 2.0, 3.0], [3.0, 2.0, 1.0]]), Const([2.0, 2.0, 2.0])])
+    form(f"{op}-scalar", op, [Const([1.0, 2.0, 3.0]), 2])
+    form(f"{op}-int", op, [I([1, 2, 3]), I([3, 2, 1])])
+    form(f"{op}-requires-grad", op, [Leaf([3], data=[1.0, 2.0, 3.0]), Const([2.0, 2.0, 2.0])])
+form("all", "all", [Const([True, True, False])])
+form("all-dim", "all", [Const([[True, True], [False, True]])], {"dim": 1})
+form("all-float", "all", [Const([1.0, 0.5, 2.0])])
+form("all-empty", "all", [Const([], "bool")])
+form("any", "any", [Const([False, False, True])])
+form("any-dim-keepdim", "any", [Const([[False, True], [False, False]])], {"dim": 0, "keepdim": True})
+form("any-float", "any", [Const([0.0, 0.0])])
+form("isclose", "isclose", [Const([1.0, 1.00001, 2.0]), Const([1.0, 1.0, 2.1])])
+form("isclose-tolerances", "isclose", [Const([1.0, 1.1, 2.0]), Const([1.05, 1.0, 2.1])], {"rtol": 0.0, "atol": 0.06})
+form("isclose-nan", "isclose", [Const([1.0, "NaN"]), Const([1.0, "NaN"])], {"equal_nan": True})
+form("allclose", "allclose", [Const([1.0, 2.0]), Const([1.0, 2.000001])])
+form("allclose-false", "allclose", [Const([1.0, 2.0]), Const([1.0, 2.1])])
+form("allclose-atol", "allclose", [Const([1.0, 2.0]), Const([1.0, 2.1])], {"atol": 0.2})
+
+# losses
+for red in ("mean", "sum", "none"):
+    form(f"mse_loss-{red}", "mse_loss", [Leaf([2, 3]), Const(nested([2, 3], iter([0.5, -1.0, 2.0, 0.0, 1.0, -0.5])))], {"reduction": red})
+    form(f"l1_loss-{red}", "l1_loss", [Leaf([2, 3]), Const(nested([2, 3], iter([0.5, -1.0, 2.0, 0.0, 1.0, -0.5])))], {"reduction": red})
+    form(f"binary_cross_entropy-{red}", "binary_cross_entropy", [Leaf([2, 3], "unit"), Const([[1.0, 0.0, 1.0], [0.0, 0.25, 1.0]])], {"reduction": red})
+    form(f"binary_cross_entropy_with_logits-{red}", "binary_cross_entropy_with_logits", [Leaf([2, 3]), Const([[1.0, 0.0, 1.0], [0.0, 0.25, 1.0]])], {"reduction": red})
+    form(f"cross_entropy-{red}", "cross_entropy", [Leaf([3, 4]), I([1, 0, 3])], {"reduction": red})
+    form(f"nll_loss-{red}", "nll_loss", [Leaf([3, 4]), I([1, 0, 3])], {"reduction": red})
+form("mse_loss-both-grad", "mse_loss", [Leaf([4]), Leaf([4])])
+form("mse_loss-f32", "mse_loss", [Leaf([4]), Const([0.0, 1.0, 2.0, 3.0])], dtype="float32")
+form("l1_loss-at-zero", "l1_loss", [Leaf([3], data=[1.0, 2.0, 3.0]), Const([1.0, 0.0, 3.0])])
+form("l1_loss-both-grad", "l1_loss", [Leaf([4]), Leaf([4])])
+form("binary_cross_entropy-weight", "binary_cross_entropy", [Leaf([3], "unit"), Const([1.0, 0.0, 1.0])], {"weight": Const([0.5, 2.0, 1.0])})
+form("binary_cross_entropy-extremes", "binary_cross_entropy", [Leaf([3], data=[0.0, 1.0, 0.5]), Const([0.0, 1.0, 1.0])])
+form("binary_cross_entropy_with_logits-weight", "binary_cross_entropy_with_logits", [Leaf([2, 3]), Const([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]])], {"weight": Const([0.5, 2.0, 1.0])})
+form("binary_cross_entropy_with_logits-pos_weight", "binary_cross_entropy_with_logits", [Leaf([2, 3]), Const([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]])], {"pos_weight": Const([3.0, 1.0, 0.5])})
+form("binary_cross_entropy_with_logits-large", "binary_cross_entropy_with_logits", [Leaf([4], data=[-200.0, -30.0, 30.0, 200.0]), Const([1.0, 0.0, 1.0, 0.0])])
+form("binary_cross_entropy_with_logits-target-grad", "binary_cross_entropy_with_logits", [Leaf([3]), Leaf([3], "unit")])
+form("cross_entropy-weight", "cross_entropy", [Leaf([3, 4]), I([1, 0, 3])], {"weight": Const([1.0, 2.0, 0.5, 1.5])})
+form("cross_entropy-ignore_index", "cross_entropy", [Leaf([3, 4]), I([1, -100, 3])])
+form("cross_entropy-ignore_index-custom", "cross_entropy", [Leaf([3, 4]), I([1, 2, 3])], {"ignore_index": 2})
+form("cross_entropy-label_smoothing", "cross_entropy", [Leaf([3, 4]), I([1, 0, 3])], {"label_smoothing": 0.1})
+form("cross_entropy-label_smoothing-weight", "cross_entropy", [Leaf([3, 4]), I([1, 0, 3])], {"label_smoothing": 0.2, "weight": Const([1.0, 2.0, 0.5, 1.5])})
+form("cross_entropy-probabilities", "cross_entropy", [Leaf([2, 3]), Const([[0.2, 0.3, 0.5], [1.0, 0.0, 0.0]])])
+form("cross_entropy-probabilities-sum", "cross_entropy", [Leaf([2, 3]), Const([[0.2, 0.3, 0.5], [1.0, 0.0, 0.0]])], {"reduction": "sum", "label_smoothing": 0.1})
+form("cross_entropy-unbatched", "cross_entropy", [Leaf([4]), I(2)])
+form("cross_entropy-spatial", "cross_entropy", [Leaf([2, 3, 2]), I([[0, 2], [1, 1]])])
+form("cross_entropy-f32", "cross_entropy", [Leaf([3, 4]), I([1, 0, 3])], dtype="float32")
+form("nll_loss-weight", "nll_loss", [Leaf([3, 4]), I([1, 0, 3])], {"weight": Const([1.0, 2.0, 0.5, 1.5])})
+form("nll_loss-ignore_index", "nll_loss", [Leaf([3, 4]), I([1, 2, 3])], {"ignore_index": 2})
+form("nll_loss-all-ignored", "nll_loss", [Leaf([2, 3]), I([-100, -100])])
+form("nll_loss-target-out-of-range", "nll_loss", [Leaf([2, 3]), I([0, 5])], message="out of bounds")
+
+# creation and non-tensor results
+form("arange", "arange", [5])
+form("arange-start-end-step", "arange", [1, 2.5, 0.5])
+form("arange-int64", "arange", [2, 8], {"dtype": "int64"})
+form("arange-negative-step", "arange", [5, 0, -2])
+form("arange-attrs", "arange", [], {"start": 0, "end": 3, "step": 1, "requires_grad": True})
+form("linspace", "linspace", [0, 1, 5])
+form("linspace-attrs", "linspace", [], {"start": -1, "end": 1, "steps": 4, "dtype": "float64"})
+form("linspace-one", "linspace", [2, 3, 1])
+form("eye", "eye", [3])
+form("eye-rect", "eye", [2, 3], {"requires_grad": True})
+form("empty", "empty", [2, 3], shape_only=True)
+form("full_like", "full_like", [Leaf([2, 3])], {"fill_value": 2.5})
+form("full_like-positional-int", "full_like", [Leaf([2]), 7])
+form("ones_like", "ones_like", [Leaf([2, 3])])
+form("zeros_like-dtype", "zeros_like", [Leaf([2, 3])], {"dtype": "int64"})
+form("randn_like", "randn_like", [Leaf([2, 3])], shape_only=True)
+form("rand_like", "rand_like", [Leaf([4])], {"requires_grad": True}, shape_only=True)
+form("full", "full", [], {"shape": [2, 2], "fill_value": 1.5, "requires_grad": True})
+form("full-int", "full", [], {"size": [3], "fill_value": 4})
+form("full-bool", "full", [], {"shape": [2], "fill_value": True})
+form("numel", "numel", [Leaf([2, 3])])
+form("size", "size", [Leaf([2, 3])])
+form("size-dim", "size", [Leaf([2, 3])], {"dim": -1})
+form("item", "item", [Leaf([], data=[1.25])])
+form("item-int", "item", [I(7)])
+
+
+# ---------------------------------------------------------------- programs
+
+def literal(r, leaf):
+    n = numel(leaf.shape)
+    values = iter(leaf.data if leaf.data is not None else [DOMAINS[leaf.dom](r) for _ in range(n)])
+    return nested(leaf.shape, values)
+
+
+def build(name, op, inputs, attrs, options):
+    """The forward program: leaves bound as a0, a1, ..., the op's result(s) bound as y or y0..yk."""
+    r = random.Random(name)
+    dtype = options.get("dtype", "float64")
+    steps, leaves, counter = [], [], iter(range(100))
+
+    def value(v):
+        if isinstance(v, Leaf):
+            leaf_name = f"a{next(counter)}"
+            attrs_ = {"data": literal(r, v), "requires_grad": v.grad}
+            if numel(v.shape) == 0:         # [] cannot say [0, 3]: flat data with a shape
+                attrs_.update(data=[], shape=v.shape)
+            if options.get("second_dtype") and leaves:
+                attrs_["dtype"] = options["second_dtype"]
+            steps.append({"out": leaf_name, "op": "tensor", "attrs": attrs_})
+            if v.grad:
+                leaves.append((leaf_name, v.shape))
+            return v.view(leaf_name) if v.view else leaf_name
+        if isinstance(v, Const):
+            call = {"op": "tensor", "attrs": {"data": v.data}}
+            if v.dtype:
+                call["attrs"]["dtype"] = v.dtype
+            return call
+        return v
+
+    call_inputs = [value(v) for v in inputs]
+    call_attrs = {k: value(v) for k, v in attrs.items()}
+    outs = options.get("outs")
+    out = [f"y{i}" for i in range(outs)] if outs else "y"
+    call = {"out": out, "op": op, "inputs": call_inputs}
+    if call_attrs:
+        call["attrs"] = call_attrs
+    steps.append(call)
+    return {"dtype": dtype, "steps": steps}, leaves, (out if outs else [out])
+
+
+def random_value(r, shape):
+    """A random tensor literal of `shape` (an inline op when it is empty: [] cannot say [0, 3])."""
+    if numel(shape) == 0:
+        return {"op": "tensor", "attrs": {"data": [], "shape": shape}}
+    return nested(shape, iter([DOMAINS["any"](r) for _ in range(numel(shape))]))
+
+
+def seed_for(r, result):
+    return random_value(r, result["shape"])
+
+
+def differentiable(result):
+    return isinstance(result, dict) and result.get("requires_grad") and result["dtype"].startswith("float")
+
+
+def first_order(name, op, inputs, attrs, options):
+    program, leaves, outs = build(name, op, inputs, attrs, options)
+    status, body = refimpl.evaluate(json.loads(json.dumps(program)))
+    r = random.Random(name + "/seed")
+    if status == 200:
+        results = [body["outputs"][o] for o in outs]
+        grads = [(o, res) for o, res in zip(outs, results) if differentiable(res)]
+        if len(grads) == 1 and grads[0][1]["shape"] == [] and len(outs) == 1:
+            program["steps"].append({"op": "backward", "inputs": ["y"]})
+        elif len(grads) == 1 and len(outs) == 1:
+            program["steps"].append({"op": "backward", "inputs": ["y", seed_for(r, grads[0][1])]})
+        elif grads:
+            terms = [{"op": "sum", "inputs": [{"op": "mul", "inputs": [o, seed_for(r, res)]}]} for o, res in grads]
+            total = terms[0]
+            for t in terms[1:]:
+                total = {"op": "add", "inputs": [total, t]}
+            program["steps"].append({"op": "backward", "inputs": [total]})
+    program["outputs"] = [s["out"] for s in program["steps"] if s["op"] == "tensor"] + outs
+    program["graph"] = True
+    return program, leaves, outs
+
+
+def second_order(name, program, leaves, outs):
+    """grad(sum(y * w), leaves, create_graph) then grad(sum(g * u), leaves, allow_unused)."""
+    r = random.Random(name + "/second")
+    steps = [s for s in program["steps"] if s.get("op") != "backward"]
+    status, body = refimpl.evaluate({"dtype": program["dtype"], "steps": steps, "outputs": outs})
+    if status != 200 or len(outs) != 1 or not differentiable(body["outputs"]["y"]) or not leaves:
+        return None
+    w = seed_for(r, body["outputs"]["y"])
+    names = [n for n, _ in leaves]
+    g = [f"g{i}" for i in range(len(leaves))]
+    h = [f"h{i}" for i in range(len(leaves))]
+    steps = steps + [
+        {"out": g if len(g) > 1 else g[0], "op": "grad",
+         "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["y", w]}]}, *names], "attrs": {"create_graph": True}}]
+    total = None
+    for gi, (_, shape) in zip(g, leaves):
+        u = random_value(r, shape)
+        term = {"op": "sum", "inputs": [{"op": "mul", "inputs": [gi, u]}]}
+        total = term if total is None else {"op": "add", "inputs": [total, term]}
+    steps.append({"out": h if len(h) > 1 else h[0], "op": "grad", "inputs": [total, *names], "attrs": {"allow_unused": True}})
+    steps += [{"out": f"d{gi}", "op": "detach", "inputs": [gi]} for gi in g]
+    second = {"dtype": program["dtype"], "steps": steps, "outputs": [f"d{gi}" for gi in g] + h}
+    status, _ = refimpl.evaluate(json.loads(json.dumps(second)))
+    return second if status == 200 else None
+
+
+def case(name, about, program, options):
+    status, body = refimpl.evaluate(json.loads(json.dumps(program)))
+    if status >= 500:
+        raise SystemExit(f"{name}: refimpl failed: {body}")
+    c = {"name": name, "about": about, "program": program, "expected": {"status": status, "body": body}}
+    if status == 422:
+        phrase = options.get("message")
+        if not phrase:
+            raise SystemExit(f"{name}: torch raised {body['error']['message']!r}; name its key phrase with message=")
+        if phrase.lower() not in body["error"]["message"].lower():
+            raise SystemExit(f"{name}: {phrase!r} is not in torch's message {body['error']['message']!r}")
+        c["message_contains"] = phrase
+    elif options.get("message"):
+        raise SystemExit(f"{name}: expected an error, torch answered {status}")
+    if options.get("shape_only"):
+        c["compare"] = "shape_only"
+    return c
+
+
+def main():
+    shutil.rmtree(OUT, ignore_errors=True)
+    os.makedirs(OUT)
+    seen, written = set(), 0
+    for name, op, inputs, attrs, options in FORMS:
+        assert name not in seen, f"duplicate form {name}"
+        seen.add(name)
+        program, leaves, outs = first_order(name, op, inputs, attrs, options)
+        cases = [case(name, f"{op}: values, grad_fn, graph and first derivatives as torch computes them", program, options)]
+        if not options.get("message") and not options.get("shape_only"):
+            second = second_order(name, program, leaves, outs)
+            if second:
+                cases.append(case(name + ".second", f"{op}: second derivatives through create_graph", second, {}))
+        for c in cases:
+            with open(os.path.join(OUT, c["name"] + ".json"), "w") as f:
+                json.dump(c, f, separators=(",", ":"))
+                f.write("\n")
+            written += 1
+    print(f"{len(FORMS)} forms, {written} cases in {os.path.relpath(OUT)} (torch {refimpl.torch.__version__})")
+
+
+if __name__ == "__main__":
+    main()
