@@ -35,7 +35,8 @@ func powBackward(_ grad: Tensor, _ x: Tensor, _ exponent: Scalar) throws(TensorE
 /// torch's `pow_backward_self` for a tensor exponent.
 func powBackwardSelf(_ grad: Tensor, _ x: Tensor, _ exponent: Tensor) throws(TensorError) -> Tensor {
     let zero = try Kernels.compare(.eq, exponent, 0)
-    return try grad.mul(try exponent.mul(try x.pow(try exponent.sub(1)))).maskedFill(zero, 0)
+    let value = try grad.mul(try exponent.mul(try x.pow(try exponent.sub(1))))
+    return try Tensor.where(zero, try Tensor.scalar(0, dtype: value.dtype, context: value.context), value)
 }
 
 /// torch's `pow_backward_exponent`: `grad * result * log(self)`, 0 where self is 0 and the
@@ -44,7 +45,8 @@ func powBackwardExponent(_ grad: Tensor, _ x: Tensor, _ exponent: Tensor, _ resu
     let zeroBase = try Kernels.compare(.eq, x, 0)
     let nonNegative = try Kernels.compare(.ge, exponent, 0)
     let mask = try Kernels.binary(.mul, zeroBase, nonNegative)
-    return try grad.mul(try result.mul(try x.log()).maskedFill(mask, 0))
+    let value = try result.mul(try x.log())
+    return try grad.mul(try Tensor.where(mask, try Tensor.scalar(0, dtype: value.dtype, context: value.context), value))
 }
 
 /// `pow_backward_exponent` for a number base: `grad * result * log(base)`.
@@ -64,27 +66,54 @@ func extremumBackward(_ grad: Tensor, _ a: Tensor, _ b: Tensor, losing: CompareO
     return try halved.maskedFill(try Kernels.compare(losing, a, b), 0)
 }
 
-/// The derivative of gelu, exact (`x Φ(x)`) or tanh-approximated.
-func geluBackward(_ grad: Tensor, _ x: Tensor, tanh: Bool) throws(TensorError) -> Tensor {
+/// gelu'(x): `Φ(x) + x φ(x)`, or the derivative of the tanh approximation
+/// `0.5 x (1 + tanh(u))`, `u = √(2/π) (x + 0.044715 x³)`.
+func geluDerivative(_ x: Tensor, tanh: Bool) throws(TensorError) -> Tensor {
     if tanh {
-        let kBeta = 0.7978845608028654, kKappa = 0.044715
         let x2 = try x.mul(x)
-        let inner = try x.add(try x2.mul(x).mul(.double(kKappa))).mul(.double(kBeta))
-        let t = try inner.tanh()
-        let left = try x.mul(0.5), right = try t.add(1)
-        let rightDerivative = try t.mul(t).rsub(1).mul(try x2.mul(.double(3 * kKappa)).add(1).mul(.double(kBeta)))
-        return try grad.mul(try right.mul(0.5).add(try left.mul(rightDerivative)))
+        let t = try x.add(try x2.mul(x).mul(.double(geluKappa))).mul(.double(geluBeta)).tanh()
+        let du = try x2.mul(.double(3 * geluKappa)).add(1).mul(.double(geluBeta))
+        return try t.add(1).mul(0.5).add(try x.mul(0.5).mul(try t.mul(t).rsub(1).mul(du)))
     }
     let cdf = try x.mul(0.7071067811865476).erf().add(1).mul(0.5)
-    let pdf = try x.mul(x).mul(-0.5).exp().mul(0.3989422804014327)
-    return try grad.mul(try cdf.add(try x.mul(pdf)))
+    return try cdf.add(try x.mul(try gaussian(x)))
 }
 
-/// softplus': `sigmoid(beta x)`, 1 where `beta x > threshold`.
-func softplusBackward(_ grad: Tensor, _ x: Tensor, beta: Scalar, threshold: Scalar) throws(TensorError) -> Tensor {
+/// gelu''(x): `φ(x) (2 - x²)`, or for the tanh approximation `(1 - t²) (u' - x t u'² + 3 √(2/π) 0.044715 x²)`.
+func geluSecondDerivative(_ x: Tensor, tanh: Bool) throws(TensorError) -> Tensor {
+    let x2 = try x.mul(x)
+    if tanh {
+        let t = try x.add(try x2.mul(x).mul(.double(geluKappa))).mul(.double(geluBeta)).tanh()
+        let du = try x2.mul(.double(3 * geluKappa)).add(1).mul(.double(geluBeta))
+        let halfXddu = try x2.mul(.double(3 * geluBeta * geluKappa))
+        return try t.mul(t).rsub(1).mul(try du.sub(try x.mul(t).mul(try du.mul(du))).add(halfXddu))
+    }
+    return try gaussian(x).mul(try x2.rsub(2))
+}
+
+private let geluBeta = 0.7978845608028654, geluKappa = 0.044715
+
+/// The standard normal density φ(x).
+private func gaussian(_ x: Tensor) throws(TensorError) -> Tensor {
+    try x.mul(x).mul(-0.5).exp().mul(0.3989422804014327)
+}
+
+/// torch's `softplus_double_backward(grad, self, beta, threshold)`:
+/// `grad * s (1 - s) * beta` with `s = sigmoid(beta x)`, 0 where `beta x >= threshold`.
+func softplusDoubleBackward(_ grad: Tensor, _ x: Tensor, beta: Scalar, threshold: Scalar) throws(TensorError) -> Tensor {
     let scaled = try x.mul(beta)
-    let linear = try Kernels.compare(.gt, scaled, threshold)
-    return try Tensor.where(linear, grad, try grad.mul(try scaled.sigmoid()))
+    let s = try scaled.sigmoid()
+    let curved = try grad.mul(try s.rsub(1)).mul(s).mul(beta)
+    return try curved.mul(try Kernels.compare(.lt, scaled, threshold).converted(to: curved.dtype))
+}
+
+/// torch's `softmax_double_backward(grad, grad_output, dim, output)`:
+/// `grad_output * grad - (output * grad_output).sum(dim) * grad - grad_output * (output * grad).sum(dim)`.
+func softmaxDoubleBackward(_ grad: Tensor, _ gradOutput: Tensor, dim: Int, _ output: Tensor) throws(TensorError) -> Tensor {
+    let first = try gradOutput.mul(grad)
+    let second = try output.mul(gradOutput).sum(dims: [dim], keepDim: true).mul(grad)
+    let third = try gradOutput.mul(try output.mul(grad).sum(dims: [dim], keepDim: true))
+    return try first.sub(second).sub(third)
 }
 
 /// clamp with number bounds (torch 2.15): the gradient passes strictly inside, `min < x < max`;
@@ -147,9 +176,11 @@ func prodBackward(_ grad: Tensor, _ c: Node, dim: Int?) throws(TensorError) -> T
     if x.rank == 0 { return grad }
     let g = try restoreReduced(grad, c), result = try restoreReduced(try c.result(), c)
     if !x.containsZero() { return try g.mul(try result.div(x)) }
-    let flat = dim == nil ? try x.reshape([-1]) : x
-    let others = try flat.exclusiveProduct(dim: dim ?? 0)
-    return try g.mul(try others.reshape(x.shape))
+    guard let dim else {
+        // torch: prod_safe_zeros_backward(grad, input.view(-1), 0).view_as(input)
+        return try grad.mul(try x.reshape([-1]).exclusiveProduct(dim: 0)).view(x.shape)
+    }
+    return try g.mul(try x.exclusiveProduct(dim: dim))
 }
 
 /// torch's `evenly_distribute_backward`: max/min of all elements share the gradient evenly
@@ -279,16 +310,6 @@ func splitBackward(_ grads: [Tensor?], _ c: Node) throws(TensorError) -> Tensor 
     return try Tensor.cat(parts, dim: d)
 }
 
-/// mse_loss: `2 * (self - target) * grad`, divided by the element count for mean.
-func mseBackward(_ grad: Tensor, _ c: Node) throws(TensorError) -> Tensor {
-    let x = try c.saved(0), t = try c.saved(1)
-    let reduction = Reduction(code: c.attributes.integers[0])
-    let difference = try x.sub(t)
-    let n = Swift.max(try Shape.broadcast(x.shape, t.shape).reduce(1, *), 1)
-    let scale: Scalar = reduction == .mean ? .double(2 / Double(n)) : .int(2)
-    return try difference.mul(scale).mul(grad)
-}
-
 /// binary_cross_entropy's two formulas.
 func bceBackward(_ grad: Tensor, _ c: Node, target: Bool) throws(TensorError) -> Tensor {
     let x = try c.saved(0), t = try c.saved(1)
@@ -358,6 +379,6 @@ func bceWithLogitsBackward(_ grad: Tensor, _ c: Node, target: Bool) throws(Tenso
         out = try x.sigmoid().sub(t).mul(grad)
     }
     if let weight { out = try out.mul(weight) }
-    if reduction == .mean { out = try out.div(.int(Int64(x.count))) }
+    if reduction == .mean { out = try out.divScalar(.int(Int64(x.count))) }
     return out
 }

@@ -99,27 +99,20 @@ public enum Derivatives {
         Derivative("cos", "CosBackward0", { c, g in try g.mul(try c.saved(0).sin().neg()) }),
         // tan — self: grad * (1 + result ** 2)
         Derivative("tan", "TanBackward0", { c, g in try g.mul(try c.result().pow(2).add(1)) }),
-        // tanh — self: grad * (1 - result ** 2)
-        Derivative("tanh", "TanhBackward0", { c, g in try g.mul(try c.result().pow(2).rsub(1)) }),
-        // sigmoid — self: grad * result * (1 - result)
-        Derivative("sigmoid", "SigmoidBackward0",
-                   { c, g in try g.mul(try c.result().mul(try c.result().rsub(1))) }),
+        // tanh — self: tanh_backward(grad, result)
+        Derivative("tanh", "TanhBackward0", { c, g in try g.tanhBackward(output: c.result()) }),
+        // sigmoid — self: sigmoid_backward(grad, result)
+        Derivative("sigmoid", "SigmoidBackward0", { c, g in try g.sigmoidBackward(output: c.result()) }),
         // relu — self: threshold_backward(grad, result, 0)
         Derivative("relu", "ReluBackward0", { c, g in try g.thresholdBackward(result: c.result()) }),
-        // threshold_backward (relu's backward, a node of its own as in torch, so that under
-        // create_graph the gradient depends on the result) — grad_output:
-        // threshold_backward(grad, self, 0); self: zeros_like(grad)
-        Derivative("threshold_backward", "ThresholdBackwardBackward0",
-                   { c, g in try g.thresholdBackward(result: c.saved(0)) },
-                   { _, g in try g.zerosLike() }),
         // erf — self: 2 / sqrt(pi) * exp(-self ** 2) * grad
         Derivative("erf", "ErfBackward0",
                    { c, g in try g.mul(try c.saved(0).pow(2).neg().exp().mul(1.1283791670955126)) }),
-        // gelu — self: gelu'(self) * grad (exact or tanh-approximated)
-        Derivative("gelu", "GeluBackward0", { c, g in try geluBackward(g, c.saved(0), tanh: c.attributes.scalar == .bool(true)) }),
-        // softplus — self: grad * sigmoid(beta * self), grad where beta * self > threshold
+        // gelu — self: gelu_backward(grad, self, approximate)
+        Derivative("gelu", "GeluBackward0", { c, g in try g.geluBackward(c.saved(0), tanh: c.attributes.scalar == .bool(true)) }),
+        // softplus — self: softplus_backward(grad, self, beta, threshold)
         Derivative("softplus", "SoftplusBackward0",
-                   { c, g in try softplusBackward(g, c.saved(0), beta: c.attributes.scalar, threshold: c.attributes.scalar2) }),
+                   { c, g in try g.softplusBackward(c.saved(0), beta: c.attributes.scalar, threshold: c.attributes.scalar2) }),
         // clamp — self: grad where min <= self <= max, else 0
         Derivative("clamp", "ClampBackward1", { c, g in try clampBackward(g, c) }),
         // clamp.Tensor — self: grad inside [min, max]; min: grad where self < min; max: where self > max
@@ -170,15 +163,10 @@ public enum Derivatives {
         Derivative("linalg_vector_norm", "LinalgVectorNormBackward0", { c, g in try normBackward(g, c) }),
         // logsumexp — self: grad * exp(self - result)
         Derivative("logsumexp", "LogsumexpBackward0", { c, g in try logsumexpBackward(g, c) }),
-        // _softmax — self: result * (grad - (grad * result).sum(dim, keepdim=True))
-        Derivative("_softmax", "SoftmaxBackward0", { c, g in
-            let y = try c.result()
-            return try y.mul(try g.sub(try g.mul(y).sum(dims: c.attributes.dims, keepDim: true)))
-        }),
-        // _log_softmax — self: grad - exp(result) * grad.sum(dim, keepdim=True)
-        Derivative("_log_softmax", "LogSoftmaxBackward0", { c, g in
-            try g.sub(try c.result().exp().mul(try g.sum(dims: c.attributes.dims, keepDim: true)))
-        }),
+        // _softmax — self: _softmax_backward_data(grad, result, dim)
+        Derivative("_softmax", "SoftmaxBackward0", { c, g in try g.softmaxBackwardData(output: c.result(), dim: c.attributes.dims[0]) }),
+        // _log_softmax — self: _log_softmax_backward_data(grad, result, dim)
+        Derivative("_log_softmax", "LogSoftmaxBackward0", { c, g in try g.logSoftmaxBackwardData(output: c.result(), dim: c.attributes.dims[0]) }),
 
         // _prod_others (ours: the product of the other elements along dim, which prod's
         // backward needs when zeros are present) — self: its vector-Jacobian product
@@ -304,20 +292,15 @@ public enum Derivatives {
 
         // MARK: Losses
 
-        // mse_loss — self: 2 * (self - target) * grad (/ numel for mean); target: the negative
+        // mse_loss — self: mse_loss_backward(grad, self, target); target: mse_loss_backward(grad, target, self)
         Derivative("mse_loss", "MseLossBackward0",
-                   { c, g in try mseBackward(g, c) },
-                   { c, g in try mseBackward(g, c).neg() }),
+                   { c, g in try g.mseLossBackward(c.saved(0), c.saved(1), reduction: Reduction(code: c.attributes.integers[0])) },
+                   { c, g in try g.mseLossBackward(c.saved(1), c.saved(0), reduction: Reduction(code: c.attributes.integers[0])) }),
         // binary_cross_entropy — self: grad * (self - target) / max((1 - self) * self, 1e-12) * weight;
         // target: -grad * logit(self) * weight
         Derivative("binary_cross_entropy", "BinaryCrossEntropyBackward0",
                    { c, g in try bceBackward(g, c, target: false) },
                    { c, g in try bceBackward(g, c, target: true) }),
-        // binary_cross_entropy_backward (the self formula above, a node of its own as in torch)
-        Derivative("binary_cross_entropy_backward", "BinaryCrossEntropyBackwardBackward0",
-                   { c, g in try bceDoubleBackward(g, c, input: 0) },
-                   { c, g in try bceDoubleBackward(g, c, input: 1) },
-                   { c, g in try bceDoubleBackward(g, c, input: 2) }),
         // binary_cross_entropy_with_logits — self: grad * ((pw t + 1 - t) sigmoid(x) - pw t) * weight;
         // target: grad * (log_sigmoid(-x) - pw log_sigmoid(x)) * weight
         Derivative("binary_cross_entropy_with_logits", "BinaryCrossEntropyWithLogitsBackward0",
@@ -331,8 +314,53 @@ public enum Derivatives {
         Derivative("nll_loss2d", "NllLoss2DBackward0", { c, g in
             try g.nllLossBackward(input: c.saved(0), c.attributes.payload as! NLLPlan, reduction: Reduction(code: c.attributes.integers[0]))
         }),
-        // nll_loss_backward (a node of its own as in torch: under create_graph the gradient
-        // depends on the input) — grad_output: nll_loss(grad, target, weight, reduction); self: zeros
+
+        // MARK: Backward functions with derivatives of their own (Ops/Tensor+BackwardFunctions.swift);
+        // each node saves the incoming gradient first (`grad_output`), then the function's inputs.
+
+        // threshold_backward — grad_output: threshold_backward(grad, self, 0); self: zeros_like(grad)
+        Derivative("threshold_backward", "ThresholdBackwardBackward0",
+                   { c, g in try g.thresholdBackward(result: c.saved(1)) },
+                   { _, g in try g.zerosLike() }),
+        // tanh_backward — grad_output: tanh_backward(grad, output); output: grad * (-2 * output * grad_output)
+        Derivative("tanh_backward", "TanhBackwardBackward0",
+                   { c, g in try g.tanhBackward(output: c.saved(1)) },
+                   { c, g in try g.mul(try c.saved(1).mul(.int(-2)).mul(c.saved(0))) }),
+        // sigmoid_backward — grad_output: sigmoid_backward(grad, output); output: grad * grad_output * (1 - 2 output)
+        Derivative("sigmoid_backward", "SigmoidBackwardBackward0",
+                   { c, g in try g.sigmoidBackward(output: c.saved(1)) },
+                   { c, g in try g.mul(c.saved(0)).mul(try c.saved(1).mul(.int(-2)).add(.int(1))) }),
+        // gelu_backward — grad_output: gelu_backward(grad, self); self: grad * grad_output * gelu''(self)
+        Derivative("gelu_backward", "GeluBackwardBackward0",
+                   { c, g in try g.geluBackward(c.saved(1), tanh: c.attributes.scalar == .bool(true)) },
+                   { c, g in try g.mul(c.saved(0)).mul(try geluSecondDerivative(c.saved(1), tanh: c.attributes.scalar == .bool(true))) }),
+        // softplus_backward — grad_output: softplus_backward(grad, self); self: softplus_double_backward(grad * grad_output, self)
+        Derivative("softplus_backward", "SoftplusBackwardBackward0",
+                   { c, g in try g.softplusBackward(c.saved(1), beta: c.attributes.scalar, threshold: c.attributes.scalar2) },
+                   { c, g in try softplusDoubleBackward(try g.mul(c.saved(0)), c.saved(1), beta: c.attributes.scalar, threshold: c.attributes.scalar2) }),
+        // _softmax_backward_data — grad_output: _softmax_backward_data(grad, output, dim);
+        // output: softmax_double_backward(grad, grad_output, dim, output)
+        Derivative("_softmax_backward_data", "SoftmaxBackwardDataBackward0",
+                   { c, g in try g.softmaxBackwardData(output: c.saved(1), dim: c.attributes.dims[0]) },
+                   { c, g in try softmaxDoubleBackward(g, c.saved(0), dim: c.attributes.dims[0], c.saved(1)) }),
+        // _log_softmax_backward_data — grad_output: grad - (grad * output.exp()).sum(dim, true);
+        // output: -grad_output.sum(dim, true) * output.exp() * grad
+        Derivative("_log_softmax_backward_data", "LogSoftmaxBackwardDataBackward0",
+                   { c, g in try g.sub(try g.mul(try c.saved(1).exp()).sum(dims: c.attributes.dims, keepDim: true)) },
+                   { c, g in try c.saved(0).sum(dims: c.attributes.dims, keepDim: true).neg().mul(try c.saved(1).exp()).mul(g) }),
+        // mse_loss_backward — grad_output: mse_loss_backward(grad, self, target); self: 2 grad grad_output
+        // (over numel for mean); target: the negative
+        Derivative("mse_loss_backward", "MseLossBackwardBackward0",
+                   { c, g in try g.mseLossBackward(c.saved(1), c.saved(2), reduction: Reduction(code: c.attributes.integers[0])) },
+                   { c, g in try g.mul(c.saved(0)).mul(try mseScale(c.saved(1), c.saved(2), Reduction(code: c.attributes.integers[0]))) },
+                   { c, g in try g.mul(c.saved(0)).mul(try mseScale(c.saved(1), c.saved(2), Reduction(code: c.attributes.integers[0]))).neg() }),
+        // binary_cross_entropy_backward — grad_output, self, target: torch's
+        // binary_cross_entropy_double_backward family
+        Derivative("binary_cross_entropy_backward", "BinaryCrossEntropyBackwardBackward0",
+                   { c, g in try bceDoubleBackward(g, c, input: 0) },
+                   { c, g in try bceDoubleBackward(g, c, input: 1) },
+                   { c, g in try bceDoubleBackward(g, c, input: 2) }),
+        // nll_loss_backward — grad_output: nll_loss(grad, target, weight, reduction); self: zeros
         Derivative("nll_loss_backward", "NllLossBackwardBackward0",
                    { c, g in try (c.attributes.payload as! NLLPlan).forward(g, reduction: Reduction(code: c.attributes.integers[0])) },
                    { _, g in try g.zerosLike() }),

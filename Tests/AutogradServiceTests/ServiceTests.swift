@@ -71,7 +71,14 @@ struct RouteTests {
         try withService { server, _ in
             _ = try server.evaluate(#"{"steps":[{"out":"x","op":"ones","inputs":[2]}]}"#)
             _ = try server.evaluate(#"{"steps":[{"op":"nosuch"}]}"#)
-            let text = try server.request("GET", "/metrics").text
+            // Exchanges are counted after their answer is written, off the hot path: the
+            // counters catch up within moments.
+            var text = ""
+            for _ in 0..<100 {
+                text = try server.request("GET", "/metrics").text
+                if text.contains(#"http_requests_total{route="/v1/evaluate",status="400"} 1"#) { break }
+                Thread.sleep(forTimeInterval: 0.02)
+            }
             #expect(text.contains(#"http_requests_total{route="/v1/evaluate",status="200"} 1"#))
             #expect(text.contains(#"http_requests_total{route="/v1/evaluate",status="400"} 1"#))
             #expect(text.contains("http_request_duration_seconds_bucket"))

@@ -112,6 +112,19 @@ enum Samples {
         "tanh": [S("tanh", [[2, 3]]) { try $0[0].tanh() }],
         "sigmoid": [S("sigmoid", [[4]]) { try $0[0].sigmoid() }],
         "relu": [S("relu", [[6]]) { try $0[0].relu() }],
+        "tanh_backward": [S("tanh's backward", [[2, 3], [2, 3]], range: -0.9...0.9) { try $0[0].tanhBackward(output: $0[1]) }],
+        "sigmoid_backward": [S("sigmoid's backward", [[4], [4]], range: 0.1...0.9) { try $0[0].sigmoidBackward(output: $0[1]) }],
+        "gelu_backward": [
+            S("exact", [[5], [5]], range: -2...2) { try $0[0].geluBackward($0[1], tanh: false) },
+            S("tanh", [[5], [5]], range: -2...2) { try $0[0].geluBackward($0[1], tanh: true) },
+        ],
+        "softplus_backward": [S("beta 2 threshold 4", [[6], [6]], range: -3...3) { try $0[0].softplusBackward($0[1], beta: 2, threshold: 4) }],
+        "_softmax_backward_data": [S("dim 1", [[2, 3], [2, 3]], range: 0.1...0.9) { try $0[0].softmaxBackwardData(output: $0[1], dim: 1) }],
+        "_log_softmax_backward_data": [S("dim 0", [[3, 2], [3, 2]]) { try $0[0].logSoftmaxBackwardData(output: $0[1], dim: 0) }],
+        "mse_loss_backward": [
+            S("mean", [[], [2, 3], [2, 3]]) { try $0[0].mseLossBackward($0[1], $0[2], reduction: .mean) },
+            S("none", [[3], [3], [3]]) { try $0[0].mseLossBackward($0[1], $0[2], reduction: .none) },
+        ],
         "threshold_backward": [S("relu's backward", [[6], [6]]) { try $0[0].thresholdBackward(result: try $0[1].relu()) }],
         "erf": [S("erf", [[4]]) { try $0[0].erf() }],
         "gelu": [

@@ -7,8 +7,9 @@ Each form below becomes up to two programs in the conformance-case format
                   random seed gradient, and "graph": true, so that values, dtypes, grad_fn
                   names, the backward graph and every leaf's .grad are torch's;
   <name>.second   for float results: g = grad(sum(y * w), leaves, create_graph=True), then
-                  h = grad(sum(g * u), leaves, allow_unused=True): second derivatives.
-                  Dropped where torch itself refuses (a gradient that is constant).
+                  h = grad(sum(g * u), leaves, allow_unused=True): second derivatives, and the
+                  grad_fn torch gives each g (TanhBackwardBackward0, ...). Dropped where torch
+                  itself refuses (a gradient that is constant).
 
 The cases land in Tests/Fixtures/cases/ and are checked in; the Swift suite runs them in
 process (AutogradProgramTests) without torch. Regenerate after changing a form:
@@ -492,8 +493,7 @@ def second_order(name, program, leaves, outs):
         term = {"op": "sum", "inputs": [{"op": "mul", "inputs": [gi, u]}]}
         total = term if total is None else {"op": "add", "inputs": [total, term]}
     steps.append({"out": h if len(h) > 1 else h[0], "op": "grad", "inputs": [total, *names], "attrs": {"allow_unused": True}})
-    steps += [{"out": f"d{gi}", "op": "detach", "inputs": [gi]} for gi in g]
-    second = {"dtype": program["dtype"], "steps": steps, "outputs": [f"d{gi}" for gi in g] + h}
+    second = {"dtype": program["dtype"], "steps": steps, "outputs": g + h}
     status, _ = refimpl.evaluate(json.loads(json.dumps(second)))
     return second if status == 200 else None
 

@@ -5,12 +5,9 @@ import RealModule
 
 private let mseRule = Derivatives.named("mse_loss")
 private let bceRule = Derivatives.named("binary_cross_entropy")
-private let bceBackwardRule = Derivatives.named("binary_cross_entropy_backward")
 private let bceLogitsRule = Derivatives.named("binary_cross_entropy_with_logits")
 private let nllRule = Derivatives.named("nll_loss")
 private let nll2dRule = Derivatives.named("nll_loss2d")
-private let nllBackwardRule = Derivatives.named("nll_loss_backward")
-private let nll2dBackwardRule = Derivatives.named("nll_loss2d_backward")
 private let mulScalarRule = Derivatives.named("mul.Scalar")
 private let divScalarRule = Derivatives.named("div.Scalar")
 private let maskedFillRule = Derivatives.named("masked_fill.Scalar")
@@ -225,41 +222,6 @@ extension Tensor {
     }
 
     /// `x.masked_fill(mask, value)`. Backward: MaskedFillBackward0.
-    /// binary_cross_entropy's gradient for the input, `binary_cross_entropy_backward(grad, input,
-    /// target, weight)`: `grad (x - t) / max((1 - x) x, 1e-12)` times the weight (over numel for
-    /// mean), computed without recording its parts, then recorded as one node as torch records
-    /// it. Backward: BinaryCrossEntropyBackwardBackward0.
-    func binaryCrossEntropyBackward(_ x: Tensor, _ t: Tensor, weight: Tensor?, reduction: Reduction) throws(TensorError) -> Tensor {
-        let out = try context.withGradMode(false) { () throws(TensorError) in
-            let denominator = try x.rsub(.int(1)).mul(x).clamp(min: .double(1e-12), max: nil)
-            var out = try mul(try x.sub(t)).div(denominator)
-            if let weight { out = try out.mul(weight) }
-            if reduction == .mean { out = try out.div(.int(Int64(x.count))) }
-            return out
-        }
-        if let node = bceBackwardRule.record(self, x, t, output: out) {
-            node.save(self, x, t)
-            if let weight { node.save(weight) }
-            node.attributes.integers = [reduction.code, weight == nil ? 0 : 1]
-        }
-        return out
-    }
-
-    /// nll_loss's backward, `nll_loss_backward(grad, input, target, …)`: computed without
-    /// recording its parts, then recorded as one node over the gradient and the input, as torch
-    /// records it. Backward: NllLossBackwardBackward0.
-    func nllLossBackward(input: Tensor, _ plan: NLLPlan, reduction: Reduction) throws(TensorError) -> Tensor {
-        let out = try context.withGradMode(false) { () throws(TensorError) in
-            try plan.backward(self, inputShape: input.shape, reduction: reduction)
-        }
-        let rule = input.rank == 4 ? nll2dBackwardRule : nllBackwardRule
-        if let node = rule.record(self, input, output: out) {
-            node.attributes.integers = [reduction.code]
-            node.attributes.payload = plan
-        }
-        return out
-    }
-
     func maskedFill(_ mask: Tensor, _ value: Scalar) throws(TensorError) -> Tensor {
         let filler = try Tensor.scalar(value, dtype: dtype, context: context)
         let out = try Kernels.select(mask, filler, self)

@@ -18,7 +18,6 @@ private let sigmoidRule = Derivatives.named("sigmoid")
 private let reluRule = Derivatives.named("relu")
 private let geluRule = Derivatives.named("gelu")
 private let softplusRule = Derivatives.named("softplus")
-private let thresholdBackwardRule = Derivatives.named("threshold_backward")
 private let clampRule = Derivatives.named("clamp")
 private let clampTensorRule = Derivatives.named("clamp.Tensor")
 private let whereRule = Derivatives.named("where.self")
@@ -71,14 +70,6 @@ extension Tensor {
     public func sigmoid() throws(TensorError) -> Tensor { try pointwise(.sigmoid, sigmoidRule, saves: .result) }
     /// `torch.relu`; the gradient at 0 is 0. Backward: ReluBackward0.
     public func relu() throws(TensorError) -> Tensor { try pointwise(.relu, reluRule, saves: .result) }
-
-    /// relu's backward, `threshold_backward(grad, result, 0)`: the gradient where the result is
-    /// positive, else 0. Backward: ThresholdBackwardBackward0.
-    func thresholdBackward(result: Tensor) throws(TensorError) -> Tensor {
-        let out = try Kernels.floatingMap(self, result, double: { g, r in r > 0 ? g : 0 }, float: { g, r in r > 0 ? g : 0 })
-        if let node = thresholdBackwardRule.record(self, result, output: out) { node.save(result) }
-        return out
-    }
 
     /// `torch.nn.functional.gelu`, exact or tanh-approximated. Backward: GeluBackward0.
     public func gelu(tanhApproximation: Bool = false) throws(TensorError) -> Tensor {

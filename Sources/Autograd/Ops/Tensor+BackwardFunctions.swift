@@ -1,0 +1,144 @@
+// torch's `*_backward` functions that have derivatives of their own (the rows `tanh_backward`,
+// `_softmax_backward_data`, `mse_loss_backward`, … of derivatives.yaml). A first derivative that
+// torch computes with one of them is computed here as one op and recorded as one node over the
+// same inputs, so that under `create_graph` the gradient has torch's `grad_fn`
+// (`TanhBackwardBackward0`, …) and depends on what torch's depends on; the second derivatives
+// are these nodes' rows in the table.
+
+private let thresholdBackwardRule = Derivatives.named("threshold_backward")
+private let tanhBackwardRule = Derivatives.named("tanh_backward")
+private let sigmoidBackwardRule = Derivatives.named("sigmoid_backward")
+private let geluBackwardRule = Derivatives.named("gelu_backward")
+private let softplusBackwardRule = Derivatives.named("softplus_backward")
+private let softmaxBackwardRule = Derivatives.named("_softmax_backward_data")
+private let logSoftmaxBackwardRule = Derivatives.named("_log_softmax_backward_data")
+private let mseBackwardRule = Derivatives.named("mse_loss_backward")
+private let bceBackwardRule = Derivatives.named("binary_cross_entropy_backward")
+private let nllBackwardRule = Derivatives.named("nll_loss_backward")
+private let nll2dBackwardRule = Derivatives.named("nll_loss2d_backward")
+
+extension Tensor {
+    /// Computes `value` without recording its parts, then records `rule` over `inputs` (self, the
+    /// incoming gradient, first) and saves them in that order.
+    private func backwardFunction(_ rule: Derivative, _ inputs: [Tensor],
+                                  _ value: () throws(TensorError) -> Tensor) throws(TensorError) -> (Tensor, Node?) {
+        let out = try context.withGradMode(false, value)
+        guard let node = rule.record(inputs: [self] + inputs, outputs: [out]) else { return (out, nil) }
+        node.save(self)
+        for input in inputs { node.save(input) }
+        return (out, node)
+    }
+
+    /// relu's backward, `threshold_backward(grad, result, 0)`: the gradient where the result is
+    /// positive, else 0. Backward: ThresholdBackwardBackward0.
+    func thresholdBackward(result: Tensor) throws(TensorError) -> Tensor {
+        try backwardFunction(thresholdBackwardRule, [result]) { () throws(TensorError) in
+            try Kernels.floatingMap(self, result, double: { g, r in r > 0 ? g : 0 }, float: { g, r in r > 0 ? g : 0 })
+        }.0
+    }
+
+    /// `tanh_backward(grad, output)`: `grad * (1 - output²)`. Backward: TanhBackwardBackward0.
+    func tanhBackward(output: Tensor) throws(TensorError) -> Tensor {
+        try backwardFunction(tanhBackwardRule, [output]) { () throws(TensorError) in
+            try mul(try output.mul(output).rsub(.int(1)))
+        }.0
+    }
+
+    /// `sigmoid_backward(grad, output)`: `grad * (1 - output) * output`.
+    /// Backward: SigmoidBackwardBackward0.
+    func sigmoidBackward(output: Tensor) throws(TensorError) -> Tensor {
+        try backwardFunction(sigmoidBackwardRule, [output]) { () throws(TensorError) in
+            try mul(try output.rsub(.int(1))).mul(output)
+        }.0
+    }
+
+    /// `gelu_backward(grad, self, approximate)`: `grad * gelu'(self)`, exact or tanh-approximated.
+    /// Backward: GeluBackwardBackward0.
+    func geluBackward(_ x: Tensor, tanh: Bool) throws(TensorError) -> Tensor {
+        let (out, node) = try backwardFunction(geluBackwardRule, [x]) { () throws(TensorError) in
+            try mul(try geluDerivative(x, tanh: tanh))
+        }
+        node?.attributes.scalar = .bool(tanh)
+        return out
+    }
+
+    /// `softplus_backward(grad, self, beta, threshold)`: `grad * sigmoid(beta x)`, and `grad` where
+    /// `beta x > threshold`. Backward: SoftplusBackwardBackward0.
+    func softplusBackward(_ x: Tensor, beta: Scalar, threshold: Scalar) throws(TensorError) -> Tensor {
+        let (out, node) = try backwardFunction(softplusBackwardRule, [x]) { () throws(TensorError) in
+            let scaled = try x.mul(beta)
+            return try Tensor.where(try Kernels.compare(.gt, scaled, threshold), self, try mul(try scaled.sigmoid()))
+        }
+        node?.attributes.scalar = beta
+        node?.attributes.scalar2 = threshold
+        return out
+    }
+
+    /// `_softmax_backward_data(grad, output, dim)`: `output * (grad - (grad * output).sum(dim))`.
+    /// Backward: SoftmaxBackwardDataBackward0.
+    func softmaxBackwardData(output: Tensor, dim: Int) throws(TensorError) -> Tensor {
+        let (out, node) = try backwardFunction(softmaxBackwardRule, [output]) { () throws(TensorError) in
+            try output.mul(try sub(try mul(output).sum(dims: [dim], keepDim: true)))
+        }
+        node?.attributes.dims = [dim]
+        return out
+    }
+
+    /// `_log_softmax_backward_data(grad, output, dim)`: `grad - exp(output) * grad.sum(dim)`.
+    /// Backward: LogSoftmaxBackwardDataBackward0.
+    func logSoftmaxBackwardData(output: Tensor, dim: Int) throws(TensorError) -> Tensor {
+        let (out, node) = try backwardFunction(logSoftmaxBackwardRule, [output]) { () throws(TensorError) in
+            try sub(try output.exp().mul(try sum(dims: [dim], keepDim: true)))
+        }
+        node?.attributes.dims = [dim]
+        return out
+    }
+
+    /// `mse_loss_backward(grad, self, target, reduction)`: `2 (self - target) grad`, over the
+    /// element count for mean. Backward: MseLossBackwardBackward0.
+    func mseLossBackward(_ x: Tensor, _ target: Tensor, reduction: Reduction) throws(TensorError) -> Tensor {
+        let (out, node) = try backwardFunction(mseBackwardRule, [x, target]) { () throws(TensorError) in
+            try x.sub(target).mul(mseScale(x, target, reduction)).mul(self)
+        }
+        node?.attributes.integers = [reduction.code]
+        return out
+    }
+
+    /// binary_cross_entropy's gradient for the input, `binary_cross_entropy_backward(grad, input,
+    /// target, weight)`: `grad (x - t) / max((1 - x) x, 1e-12)` times the weight (over numel for
+    /// mean). Backward: BinaryCrossEntropyBackwardBackward0.
+    func binaryCrossEntropyBackward(_ x: Tensor, _ t: Tensor, weight: Tensor?, reduction: Reduction) throws(TensorError) -> Tensor {
+        let (out, node) = try backwardFunction(bceBackwardRule, [x, t]) { () throws(TensorError) in
+            let denominator = try x.rsub(.int(1)).mul(x).clamp(min: .double(1e-12), max: nil)
+            var out = try mul(try x.sub(t)).div(denominator)
+            if let weight { out = try out.mul(weight) }
+            if reduction == .mean { out = try out.div(.int(Int64(x.count))) }
+            return out
+        }
+        if let node {
+            if let weight { node.save(weight) }
+            node.attributes.integers = [reduction.code, weight == nil ? 0 : 1]
+        }
+        return out
+    }
+
+    /// nll_loss's backward, `nll_loss_backward(grad, input, target, …)`: `-weight * grad` at each
+    /// picked class. Backward: NllLossBackwardBackward0 (NllLoss2DBackwardBackward0 for 4-d input).
+    func nllLossBackward(input: Tensor, _ plan: NLLPlan, reduction: Reduction) throws(TensorError) -> Tensor {
+        let rule = input.rank == 4 ? nll2dBackwardRule : nllBackwardRule
+        let (out, node) = try backwardFunction(rule, [input]) { () throws(TensorError) in
+            try plan.backward(self, inputShape: input.shape, reduction: reduction)
+        }
+        if let node {
+            node.attributes.integers = [reduction.code]
+            node.attributes.payload = plan
+        }
+        return out
+    }
+}
+
+/// mse_loss's factor: 2, or 2 over the element count for mean.
+func mseScale(_ x: Tensor, _ target: Tensor, _ reduction: Reduction) throws(TensorError) -> Scalar {
+    let n = Swift.max(try Shape.broadcast(x.shape, target.shape).reduce(1, *), 1)
+    return reduction == .mean ? .double(2 / Double(n)) : .int(2)
+}
