@@ -315,6 +315,17 @@ public enum Derivatives {
             try g.nllLossBackward(input: c.saved(0), c.attributes.payload as! NLLPlan, reduction: Reduction(code: c.attributes.integers[0]))
         }),
 
+        // MARK: Writes through views (Graph/ViewHistory.swift)
+
+        // as_strided (a view's history regenerated after its base was written in place) —
+        // self: the gradient placed into zeros shaped like the base
+        Derivative("as_strided", "AsStridedBackward0", { c, g in try (c.attributes.payload as! ViewPlacement).scatter(g) }),
+        // CopySlices (an in-place op through a view, recorded on the base) — base: the gradient
+        // with the view's slice replaced by the op's gradient; the op's other inputs: its gradients
+        Derivative("copy_slices", "CopySlices", joint: { c, grads in
+            try (c.attributes.payload as! CopySlices).backward(c, grads[0]!)
+        }),
+
         // MARK: Backward functions with derivatives of their own (Ops/Tensor+BackwardFunctions.swift);
         // each node saves the incoming gradient first (`grad_output`), then the function's inputs.
 

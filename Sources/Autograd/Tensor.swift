@@ -28,8 +28,23 @@ public final class Tensor {
 
     // MARK: Autograd metadata
 
-    /// torch's `grad_fn`: the node that made this tensor; nil for leaves.
-    public internal(set) var gradFn: Node?
+    /// torch's `grad_fn`: the node that made this tensor; nil for leaves. A view whose base was
+    /// written in place since its history was recorded gets a new one first (ViewHistory.swift).
+    public internal(set) var gradFn: Node? {
+        get {
+            if let base = viewBase, viewVersion != version {
+                viewVersion = version
+                if recordedGradFn != nil || base.requiresGrad { recordedGradFn = regeneratedViewHistory(base: base) }
+                outputNr = 0
+            }
+            return recordedGradFn
+        }
+        set {
+            recordedGradFn = newValue
+            if viewBase != nil { viewVersion = version }
+        }
+    }
+    private var recordedGradFn: Node?
     /// Which output of `gradFn` this tensor is.
     var outputNr = 0
     /// A leaf's own `requires_grad` flag (a non-leaf requires grad through its `gradFn`).
@@ -42,6 +57,13 @@ public final class Tensor {
     private weak var accumulator: Node?
     /// torch's `._base`: the tensor whose storage this view shares, or nil.
     var viewBase: Tensor?
+    /// A view's version when its history was recorded (torch's `attr_version`).
+    var viewVersion = 0
+    /// A view made with grad mode off: torch refuses to write into it with grad mode on.
+    var isNoGradView = false
+    /// One of several views one op returned (split, chunk): torch refuses to write into it
+    /// while recording.
+    var isMultiOutputView = false
     /// A counter of this tensor's own (a `.data` alias); nil for the storage's.
     private let ownVersionCounter: VersionCounter?
 
@@ -84,6 +106,8 @@ public final class Tensor {
         let view = Tensor(storage: storage, shape: shape, strides: strides, offset: offset, dtype: dtype,
                           context: context, versionCounter: ownVersionCounter)
         view.viewBase = viewBase ?? self
+        view.viewVersion = view.version
+        view.isNoGradView = !context.isGradEnabled
         return view
     }
 

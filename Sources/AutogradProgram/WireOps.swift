@@ -576,6 +576,10 @@ enum WireOps {
 
     // MARK: In-place
 
+    /// What an in-place op through a view records besides its own node: CopySlices on the base,
+    /// AsStridedBackward0 on the view.
+    private static let throughViews = ["copy_slices", "as_strided"]
+
     static let inPlace: [WireOp] = [
         inPlaceBinary("add_", "alpha", rules: ["add.Tensor"],
                       tensor: { x, y, a in try x.add_(y, alpha: try a.number("alpha") ?? 1) },
@@ -589,12 +593,12 @@ enum WireOps {
         inPlaceBinary("div_", "rounding_mode", rules: ["div.Tensor", "div.Tensor_mode"],
                       tensor: { x, y, a in try x.div_(y, roundingMode: a.string("rounding_mode").flatMap(Tensor.RoundingMode.init)) },
                       scalar: { x, s, a in try x.div_(s, roundingMode: a.string("rounding_mode").flatMap(Tensor.RoundingMode.init)) }),
-        WireOp("zero_", 1...1, rules: ["zero_"]) { a in
+        WireOp("zero_", 1...1, rules: ["zero_"] + throughViews) { a in
             let x = try a.tensor(0)
             try x.zero_()
             return .tensor(x)
         },
-        WireOp("fill_", 1...2, "value", rules: ["fill_.Scalar", "fill_.Tensor"]) { a in
+        WireOp("fill_", 1...2, "value", rules: ["fill_.Scalar", "fill_.Tensor"] + throughViews) { a in
             let x = try a.tensor(0)
             switch try a.parameter("value", at: 1) {
             case .scalar(let s)?: try x.fill_(s)
@@ -603,12 +607,12 @@ enum WireOps {
             }
             return .tensor(x)
         },
-        WireOp("copy_", 2...2, rules: ["copy_"]) { a in
+        WireOp("copy_", 2...2, rules: ["copy_"] + throughViews) { a in
             let x = try a.tensor(0)
             try x.copy_(try a.tensor(1, "src"))
             return .tensor(x)
         },
-        WireOp("clamp_", 1...3, "min max", rules: ["clamp", "clamp.Tensor"]) { a in
+        WireOp("clamp_", 1...3, "min max", rules: ["clamp", "clamp.Tensor"] + throughViews) { a in
             let x = try a.tensor(0)
             _ = try clamp(a) { x, lo, hi in try x.clamp_(min: lo, max: hi); return x } tensors: { x, lo, hi in try x.clamp_(min: lo, max: hi); return x }
             return .tensor(x)
@@ -618,7 +622,7 @@ enum WireOps {
     private static func inPlaceBinary(_ name: String, _ attrs: String, rules: [String],
                                       tensor: @escaping @Sendable (Tensor, Tensor, Arguments) throws -> Void,
                                       scalar: @escaping @Sendable (Tensor, Scalar, Arguments) throws -> Void) -> WireOp {
-        WireOp(name, 2...2, attrs, rules: rules) { a in
+        WireOp(name, 2...2, attrs, rules: rules + throughViews) { a in
             let x = try a.tensor(0)
             switch a.inputs[1] {
             case .tensor(let y): try tensor(x, y, a)

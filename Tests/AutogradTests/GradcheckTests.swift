@@ -125,6 +125,21 @@ enum Samples {
             S("mean", [[], [2, 3], [2, 3]]) { try $0[0].mseLossBackward($0[1], $0[2], reduction: .mean) },
             S("none", [[3], [3], [3]]) { try $0[0].mseLossBackward($0[1], $0[2], reduction: .none) },
         ],
+        "copy_slices": [
+            S("mul_ through a column of a transposed view", [[2, 3], [3]]) {
+                let y = try $0[0].mul(2)
+                try y.t().select(dim: 0, index: 1).mul_($0[1].slice(dim: 0, start: 0, end: 2))
+                return try y.mul(y)
+            },
+        ],
+        "as_strided": [
+            S("a slice read after its base was written", [[4]]) {
+                let y = try $0[0].mul(2)
+                let v = try y.slice(dim: 0, start: 1, end: nil, step: 2)
+                try y.add_(1)
+                return try v.mul(v)
+            },
+        ],
         "threshold_backward": [S("relu's backward", [[6], [6]]) { try $0[0].thresholdBackward(result: try $0[1].relu()) }],
         "erf": [S("erf", [[4]]) { try $0[0].erf() }],
         "gelu": [

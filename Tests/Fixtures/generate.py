@@ -392,6 +392,140 @@ form("item", "item", [Leaf([], data=[1.25])])
 form("item-int", "item", [I(7)])
 
 
+# ---------------------------------------------------------------- whole programs
+# Forms that take more than one step: in-place writes through views (CopySlices, regenerated
+# AsStridedBackward0 histories) and their errors. (name, steps, outputs, options)
+
+PROGRAMS = []
+
+
+def program(name, steps, outputs, **options):
+    PROGRAMS.append((name, steps, outputs, options))
+
+
+def leaf(name, data):
+    return {"out": name, "op": "tensor", "attrs": {"data": data, "requires_grad": True}}
+
+
+def sl(start=None, stop=None, step=None):
+    return {k: v for k, v in (("start", start), ("stop", stop), ("step", step)) if v is not None}
+
+
+program("view-inplace-mul-scalar", [
+    leaf("x", [1.0, 2.0, 3.0]), {"out": "y", "op": "mul", "inputs": ["x", 2]},
+    {"out": "v", "op": "index", "inputs": ["y"], "attrs": {"index": [sl(0, 2)]}},
+    {"op": "mul_", "inputs": ["v", 3]},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["y", [1.0, 10.0, 100.0]]}]}]}],
+    ["x", "y", "v"])
+program("view-inplace-mul-tensor", [
+    leaf("x", [1.0, 2.0, 3.0]), leaf("w", [2.0, 3.0]), {"out": "y", "op": "mul", "inputs": ["x", 2]},
+    {"out": "v", "op": "index", "inputs": ["y"], "attrs": {"index": [sl(1)]}},
+    {"op": "mul_", "inputs": ["v", "w"]},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["y", [1.0, 10.0, 100.0]]}]}]}],
+    ["x", "w", "y", "v"])
+program("view-inplace-copy-column", [
+    leaf("x", [[1.0, 2.0], [3.0, 4.0]]), {"out": "y", "op": "mul", "inputs": ["x", 1]},
+    {"out": "r", "op": "index", "inputs": ["y"], "attrs": {"index": [sl(), 0]}},
+    {"op": "copy_", "inputs": ["r", [7.0, 8.0]]},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": ["y"]}]}],
+    ["x", "y", "r"])
+program("view-regenerated-after-base-write", [
+    leaf("x", [1.0, 2.0, 3.0]), {"out": "y", "op": "mul", "inputs": ["x", 2]},
+    {"out": "v", "op": "index", "inputs": ["y"], "attrs": {"index": [sl(0, 2)]}},
+    {"op": "add_", "inputs": ["y", 1]},
+    {"out": "z", "op": "mul", "inputs": ["v", "v"]},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": ["z"]}]}],
+    ["x", "v", "z"])
+program("view-inplace-into-constant-base", [
+    leaf("w", [2.0, 3.0]), {"out": "b", "op": "zeros", "inputs": [3]},
+    {"out": "v", "op": "index", "inputs": ["b"], "attrs": {"index": [sl(1)]}},
+    {"op": "add_", "inputs": ["v", "w"]},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["b", [1.0, 2.0, 3.0]]}]}]}],
+    ["w", "b", "v"])
+program("view-of-view-inplace", [
+    leaf("x", [[1.0, 2.0], [3.0, 4.0]]), {"out": "y", "op": "clone", "inputs": ["x"]},
+    {"out": "t", "op": "t", "inputs": ["y"]},
+    {"out": "r", "op": "select", "inputs": ["t", 0, 0]},
+    {"op": "mul_", "inputs": ["r", 2]},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["y", [[1.0, 2.0], [3.0, 4.0]]]}]}]}],
+    ["x", "y", "t"])
+program("view-inplace-twice-then-used", [
+    leaf("x", [1.0, -2.0, 3.0, 0.5]), {"out": "y", "op": "mul", "inputs": ["x", 3]},
+    {"out": "v", "op": "index", "inputs": ["y"], "attrs": {"index": [sl(None, None, 2)]}},
+    {"op": "mul_", "inputs": ["v", 2]},
+    {"op": "sub_", "inputs": ["v", [1.0, 2.0]]},
+    {"out": "z", "op": "add", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["v", "v"]}]}, {"op": "sum", "inputs": ["y"]}]},
+    {"op": "backward", "inputs": ["z"]}],
+    ["x", "y", "v", "z"])
+program("view-inplace-saved-result-error", [
+    leaf("x", [1.0, -2.0, 3.0, 0.5]), {"out": "y", "op": "exp", "inputs": ["x"]},
+    {"out": "v", "op": "index", "inputs": ["y"], "attrs": {"index": [sl(None, None, 2)]}},
+    {"op": "mul_", "inputs": ["v", 2]},
+    {"op": "sub_", "inputs": ["v", [1.0, 2.0]]},
+    {"out": "z", "op": "add", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["v", "v"]}]}, {"op": "sum", "inputs": ["y"]}]},
+    {"op": "backward", "inputs": ["z"]}],
+    ["x", "y", "v", "z"], message="modified by an inplace operation")
+program("view-inplace-split-part", [
+    leaf("x", [1.0, 2.0, 3.0, 4.0]), {"out": "y", "op": "mul", "inputs": ["x", "x"]},
+    {"out": ["p", "q"], "op": "split", "inputs": ["y"], "attrs": {"split_size_or_sections": 2}},
+    {"op": "clamp_", "inputs": ["q"], "attrs": {"max": 10}},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": ["y"]}]}],
+    ["x", "y", "p", "q"], message="This view is the output of a function that returns multiple views")
+program("view-inplace-chunk-part-error", [
+    leaf("x", [1.0, 2.0, 3.0, 4.0]), {"out": "y", "op": "mul", "inputs": ["x", "x"]},
+    {"out": ["p", "q"], "op": "chunk", "inputs": ["y", 2]},
+    {"op": "mul_", "inputs": ["p", 2]}],
+    ["y"], message="Output 0 of SplitBackward0 is a view".replace("Backward0", ""))
+program("view-inplace-split-part-no-grad", [
+    {"out": "y", "op": "arange", "inputs": [4]},
+    {"out": ["p", "q"], "op": "split", "inputs": ["y"], "attrs": {"split_size_or_sections": 2}},
+    {"op": "mul_", "inputs": ["q", 10]}],
+    ["y", "p", "q"])
+program("view-inplace-reshaped", [
+    leaf("x", [1.0, 2.0, 3.0, 4.0]), {"out": "y", "op": "sin", "inputs": ["x"]},
+    {"out": "m", "op": "view", "inputs": ["y", 2, 2]},
+    {"op": "div_", "inputs": ["m", [[2.0], [4.0]]]},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": ["y"]}]}],
+    ["x", "y", "m"])
+program("view-inplace-second-order", [
+    leaf("x", [1.0, 2.0, 3.0]), {"out": "y", "op": "mul", "inputs": ["x", "x"]},
+    {"out": "v", "op": "index", "inputs": ["y"], "attrs": {"index": [sl(0, 2)]}},
+    {"op": "mul_", "inputs": ["v", {"op": "index", "inputs": ["x"], "attrs": {"index": [sl(0, 2)]}}]},
+    {"out": "g", "op": "grad", "inputs": [{"op": "sum", "inputs": ["y"]}, "x"], "attrs": {"create_graph": True}},
+    {"out": "h", "op": "grad", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["g", [1.0, 2.0, 3.0]]}]}, "x"]},
+    {"out": "gd", "op": "detach", "inputs": ["g"]}],
+    ["gd", "h"], graph=False)
+program("view-inplace-saved-view-error", [
+    leaf("x", [1.0, 2.0, 3.0]), {"out": "y", "op": "mul", "inputs": ["x", "x"]},
+    {"out": "v", "op": "index", "inputs": ["y"], "attrs": {"index": [sl(0, 2)]}},
+    {"op": "mul_", "inputs": ["v", "v"]},
+    {"out": "g", "op": "grad", "inputs": [{"op": "sum", "inputs": ["y"]}, "x"], "attrs": {"create_graph": True}},
+    {"out": "h", "op": "grad", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["g", [1.0, 2.0, 3.0]]}]}, "x"]},
+    {"out": "gd", "op": "detach", "inputs": ["g"]}],
+    ["gd", "h"], graph=False, message="modified by an inplace operation")
+program("view-inplace-expanded-error", [
+    {"out": "b", "op": "zeros", "inputs": [3]},
+    {"out": "e", "op": "expand", "inputs": ["b", 2, 3]},
+    {"op": "add_", "inputs": ["e", 1]}],
+    ["b"], message="more than one element of the written-to tensor refers to a single memory location")
+program("view-inplace-no-grad-view-error", [
+    leaf("x", [1.0, 2.0, 3.0]), {"out": "y", "op": "mul", "inputs": ["x", 2]},
+    {"no_grad": [{"out": "v", "op": "index", "inputs": ["y"], "attrs": {"index": [sl(0, 2)]}}]},
+    {"op": "mul_", "inputs": ["v", 2]}],
+    ["y"], message="A view was created in no_grad mode and is being modified inplace with grad mode enabled")
+program("view-inplace-of-leaf-error", [
+    leaf("x", [1.0, 2.0, 3.0]),
+    {"out": "v", "op": "index", "inputs": ["x"], "attrs": {"index": [sl(0, 2)]}},
+    {"op": "mul_", "inputs": ["v", 2]}],
+    ["x"], message="a view of a leaf Variable that requires grad is being used in an in-place operation")
+program("view-inplace-no-grad-then-backward", [
+    leaf("x", [1.0, 2.0, 3.0]), {"out": "y", "op": "mul", "inputs": ["x", 3]},
+    {"no_grad": [{"out": "v", "op": "index", "inputs": ["y"], "attrs": {"index": [sl(1)]}},
+                 {"op": "zero_", "inputs": ["v"]}]},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": ["y"]}]}],
+    ["x", "y"])
+
+
 # ---------------------------------------------------------------- programs
 
 def literal(r, leaf):
@@ -535,7 +669,16 @@ def main():
                 json.dump(c, f, separators=(",", ":"))
                 f.write("\n")
             written += 1
-    print(f"{len(FORMS)} forms, {written} cases in {os.path.relpath(OUT)} (torch {refimpl.torch.__version__})")
+    for name, steps, outputs, options in PROGRAMS:
+        assert name not in seen, f"duplicate form {name}"
+        seen.add(name)
+        prog = {"dtype": "float64", "steps": steps, "outputs": outputs, "graph": options.get("graph", True)}
+        c = case(name, "in-place writes through views, as torch records them", prog, options)
+        with open(os.path.join(OUT, name + ".json"), "w") as f:
+            json.dump(c, f, separators=(",", ":"))
+            f.write("\n")
+        written += 1
+    print(f"{len(FORMS) + len(PROGRAMS)} forms, {written} cases in {os.path.relpath(OUT)} (torch {refimpl.torch.__version__})")
 
 
 if __name__ == "__main__":

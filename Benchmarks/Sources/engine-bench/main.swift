@@ -84,9 +84,9 @@ if which == "parts" {
 }
 if which == "all" || which == "matmul" {
     let c = Context(defaultDType: .float32, seed: 1, limits: limits)
-    let n = 10_000
+    let n = 1024
     let a = try Tensor.randn([n, n], dtype: .float32, context: c)
     let b = try Tensor.randn([n, n], dtype: .float32, context: c)
-    let ns = try measure(repeats: 5, iterations: 3) { _ = try a.mm(b) }
+    let ns = try measure(repeats: 5, iterations: 20) { _ = try a.mm(b) }
     print("matmul1024_gflops \(2 * Double(n * n * n) / ns)")
 }

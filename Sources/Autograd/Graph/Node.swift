@@ -196,6 +196,7 @@ extension Tensor {
         let t = Tensor(storage: storage, shape: shape, strides: strides, offset: offset, dtype: dtype,
                        context: context, versionCounter: sharedVersionCounter)
         t.viewBase = viewBase
+        t.viewVersion = viewVersion
         return t
     }
 }

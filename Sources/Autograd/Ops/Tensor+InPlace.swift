@@ -3,7 +3,8 @@
 // Each computes its value out of place, writes it into `self`'s elements and bumps the version
 // counter, so that saved tensors notice. When the op is recorded, it runs on a snapshot of
 // `self` (its history and a copy of its old values, which rules like mul_'s read) and `self`
-// takes the new node as its `grad_fn`, as torch's in-place ops rebase history.
+// takes the new node as its `grad_fn`, as torch's in-place ops rebase history; written through
+// a view, the base takes a CopySlices node instead (Graph/ViewHistory.swift).
 
 private let zeroRule = Derivatives.named("zero_")
 private let fillRule = Derivatives.named("fill_.Scalar")
@@ -124,8 +125,16 @@ extension Tensor {
                 throw .evaluation("a view of a leaf Variable that requires grad is being used in an in-place operation.")
             }
         }
-        if recording, let base = viewBase, base.requiresGrad || requiresGrad {
-            throw .evaluation("in-place operations on views of tensors that require grad are not supported by this service")
+        if hasInternalOverlap {
+            throw .evaluation("unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.")
+        }
+        if context.isGradEnabled, isNoGradView, let base = viewBase, base.requiresGrad {
+            throw .evaluation("A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked).")
+        }
+        if recording, isMultiOutputView, let producer = gradFn {
+            let name = String(producer.name.reversed().drop(while: \.isNumber).reversed())
+            let op = name.hasSuffix("Backward") ? String(name.dropLast(8)) : name
+            throw .evaluation("Output \(outputNr) of \(op) is a view and is being modified inplace. This view is the output of a function that returns multiple views. Such functions do not allow the output views to be modified inplace. You should replace the inplace operation by an out-of-place one.")
         }
         let source = recording ? try snapshot() : self
         let result = try compute(source)
@@ -137,7 +146,12 @@ extension Tensor {
         }
         Kernels.copy(from: result, into: self)
         bumpVersion()
-        if recording, let node = result.gradFn {
+        if recording, let node = result.gradFn, let base = viewBase {
+            // Written through a view: the base's history records it; this view's history is
+            // regenerated over the base's on next access.
+            node.outputs[result.outputNr] = TensorMeta(shape: shape, dtype: dtype)
+            try rebaseHistoryThroughView(node, base: base)
+        } else if recording, let node = result.gradFn {
             node.outputs[result.outputNr] = TensorMeta(shape: shape, dtype: dtype)
             gradFn = node
             outputNr = result.outputNr

@@ -106,6 +106,7 @@ extension Tensor {
             start += size
         }
         if let node = rule.record(inputs: [self], outputs: parts) {
+            for part in parts { part.isMultiOutputView = true }
             node.attributes.dims = [d]
             node.attributes.integers = sizes
         }

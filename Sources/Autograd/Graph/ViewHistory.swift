@@ -1,0 +1,133 @@
+// In-place writes through views, as torch records them.
+//
+// A view shares its base's storage, so writing into it changes the base. Torch records that
+// write on the base: the base's history becomes a `CopySlices` node, which runs the in-place op's
+// own backward on the slice of the gradient the view covers and passes the rest through. A view
+// whose base was written since its history was recorded (through it, through another view, or
+// directly) gets a new history on next access: `AsStridedBackward0` over the base's current one.
+
+private let asStridedRule = Derivatives.named("as_strided")
+private let copySlicesRule = Derivatives.named("copy_slices")
+
+/// Where a view's elements sit in its base: for each view element (row-major), the row-major
+/// index of the base element it aliases. Moves gradients between the two shapes with
+/// differentiable ops (an index and an accumulating index_put), so create_graph works through it.
+final class ViewPlacement {
+    let viewShape: [Int]
+    let baseShape: [Int]
+    private let plan: AdvancedIndex
+
+    init(view: Tensor, base: Tensor) throws(TensorError) {
+        viewShape = view.shape
+        baseShape = base.shape
+        var baseIndex: (Int) -> Int
+        if base.isContiguous {
+            let start = base.offset
+            baseIndex = { $0 - start }
+        } else {
+            var byPosition: [Int: Int] = [:]
+            for (k, position) in base.elementOffsets().enumerated() { byPosition[position] = k }
+            baseIndex = { byPosition[$0]! }
+        }
+        let positions = view.elementOffsets().map { Int64(baseIndex($0)) }
+        let index = try Tensor.make(positions, shape: [positions.count], context: view.context)
+        plan = AdvancedIndex(indices: [index], indexShape: [positions.count], inputShape: [base.count])
+    }
+
+    /// The view's part of a gradient shaped like the base.
+    func gather(_ grad: Tensor) throws(TensorError) -> Tensor {
+        try grad.reshape([-1]).gatherIndexed(plan).reshape(viewShape)
+    }
+
+    /// A gradient shaped like the view, placed into zeros shaped like the base (overlapping
+    /// elements, as in an expanded view, add up).
+    func scatter(_ grad: Tensor) throws(TensorError) -> Tensor {
+        try grad.reshape([-1]).indexPutIntoZeros(plan).reshape(baseShape)
+    }
+}
+
+/// What a `CopySlices` node runs: the in-place op's node and where the view sits in the base.
+final class CopySlices {
+    let op: Node
+    let placement: ViewPlacement
+
+    init(op: Node, placement: ViewPlacement) {
+        self.op = op
+        self.placement = placement
+    }
+
+    /// torch's `CopySlices::apply`: the base's gradient with the view's slice replaced by the
+    /// op's gradient for its input, then the op's gradients for its other inputs.
+    func backward(_ node: Node, _ grad: Tensor) throws -> [Tensor?] {
+        try node.checkNotReleased()
+        let slice = try placement.gather(grad)
+        var results: [Tensor?]
+        switch op.derivative.rule {
+        case .perInput(let formulas):
+            results = try formulas.indices.map { i throws -> Tensor? in
+                i == 0 || node.needsGradient(i) ? try formulas[i](op, slice) : nil
+            }
+        case .joint(let formula):
+            results = try formula(op, [slice])
+        case .accumulate:
+            preconditionFailure("an in-place op is never AccumulateGrad")
+        }
+        if let own = results[0] {
+            results[0] = try grad.sub(try placement.scatter(slice)).add(try placement.scatter(own))
+        }
+        return results
+    }
+}
+
+extension Tensor {
+    /// After an in-place op recorded as `op` wrote through this view: the base's history becomes
+    /// CopySlices over its previous history and the op's other inputs. The view's own history is
+    /// regenerated on next access, its version having moved.
+    func rebaseHistoryThroughView(_ op: Node, base: Tensor) throws(TensorError) {
+        let edges = SmallArray([base.gradientEdge] + Array(op.edges.dropFirst()))
+        let node = Node(copySlicesRule, edges: edges, outputs: [TensorMeta(shape: base.shape, dtype: base.dtype)],
+                        sequenceNumber: context.takeSequenceNumber())
+        node.attributes.payload = CopySlices(op: op, placement: try ViewPlacement(view: self, base: base))
+        base.gradFn = node
+        base.outputNr = 0
+        base.leafRequiresGrad = false
+    }
+
+    /// torch's regenerated view history: `AsStridedBackward0` over the base's current history,
+    /// or none when the base needs no gradient.
+    func regeneratedViewHistory(base: Tensor) -> Node? {
+        guard let edge = base.gradientEdge, let placement = try? ViewPlacement(view: self, base: base) else { return nil }
+        let node = Node(asStridedRule, edges: [edge], outputs: [TensorMeta(shape: shape, dtype: dtype)],
+                        sequenceNumber: context.takeSequenceNumber())
+        node.attributes.payload = placement
+        return node
+    }
+
+    /// The storage offset of every element, row-major.
+    func elementOffsets() -> [Int] {
+        var out: [Int] = []
+        out.reserveCapacity(count)
+        guard count > 0 else { return out }
+        var index = [Int](repeating: 0, count: rank)
+        var position = offset
+        for _ in 0..<count {
+            out.append(position)
+            var d = rank - 1
+            while d >= 0 {
+                index[d] += 1
+                position += strides[d]
+                if index[d] < shape[d] { break }
+                position -= strides[d] * shape[d]
+                index[d] = 0
+                d -= 1
+            }
+        }
+        return out
+    }
+
+    /// True when two elements share a memory location (a stride-0 dimension of size > 1, as in
+    /// an expanded tensor): torch refuses to write into such a tensor in place.
+    var hasInternalOverlap: Bool {
+        zip(shape, strides).contains { size, stride in size > 1 && stride == 0 }
+    }
+}
