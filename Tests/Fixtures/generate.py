@@ -503,6 +503,14 @@ program("view-inplace-saved-view-error", [
     {"out": "h", "op": "grad", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["g", [1.0, 2.0, 3.0]]}]}, "x"]},
     {"out": "gd", "op": "detach", "inputs": ["g"]}],
     ["gd", "h"], graph=False, message="modified by an inplace operation")
+program("view-inplace-non-contiguous-base", [
+    {"out": "x", "op": "tensor", "attrs": {"data": [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]}},
+    {"out": "d", "op": "detach", "inputs": [{"op": "t", "inputs": ["x"]}]},
+    leaf("w", [[2.0, 3.0], [4.0, 5.0]]),
+    {"out": "v", "op": "index", "inputs": ["d"], "attrs": {"index": [sl(1, 3)]}},
+    {"op": "mul_", "inputs": ["v", "w"]},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["d", [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]]}]}]}],
+    ["x", "d", "v", "w"])
 program("view-inplace-expanded-error", [
     {"out": "b", "op": "zeros", "inputs": [3]},
     {"out": "e", "op": "expand", "inputs": ["b", 2, 3]},

@@ -20,18 +20,23 @@ final class ViewPlacement {
     init(view: Tensor, base: Tensor) throws(TensorError) {
         viewShape = view.shape
         baseShape = base.shape
-        var baseIndex: (Int) -> Int
-        if base.isContiguous {
-            let start = base.offset
-            baseIndex = { $0 - start }
-        } else {
-            var byPosition: [Int: Int] = [:]
-            for (k, position) in base.elementOffsets().enumerated() { byPosition[position] = k }
-            baseIndex = { byPosition[$0]! }
+        // A storage position back to the base's row-major index: the base is a root tensor, never
+        // overlapping, so taking its dimensions by decreasing stride decomposes the position.
+        let order = base.strides.indices.sorted { base.strides[$0] > base.strides[$1] }
+        let rowMajor = Shape.contiguousStrides(base.shape)
+        let index = try Tensor.uninitialized([view.count], .int64, view.context)
+        let p = index.pointer(Int64.self)
+        var k = 0
+        view.forEachElementOffset { position in
+            var rest = position - base.offset, flat = 0
+            for d in order where base.strides[d] > 0 {
+                flat += rest / base.strides[d] * rowMajor[d]
+                rest %= base.strides[d]
+            }
+            p[k] = Int64(flat)
+            k += 1
         }
-        let positions = view.elementOffsets().map { Int64(baseIndex($0)) }
-        let index = try Tensor.make(positions, shape: [positions.count], context: view.context)
-        plan = AdvancedIndex(indices: [index], indexShape: [positions.count], inputShape: [base.count])
+        plan = AdvancedIndex(indices: [index], indexShape: [view.count], inputShape: [base.count])
     }
 
     /// The view's part of a gradient shaped like the base.
@@ -103,15 +108,13 @@ extension Tensor {
         return node
     }
 
-    /// The storage offset of every element, row-major.
-    func elementOffsets() -> [Int] {
-        var out: [Int] = []
-        out.reserveCapacity(count)
-        guard count > 0 else { return out }
+    /// Calls `body` with the storage offset of every element, row-major.
+    func forEachElementOffset(_ body: (Int) -> Void) {
+        guard count > 0 else { return }
         var index = [Int](repeating: 0, count: rank)
         var position = offset
         for _ in 0..<count {
-            out.append(position)
+            body(position)
             var d = rank - 1
             while d >= 0 {
                 index[d] += 1
@@ -122,7 +125,6 @@ extension Tensor {
                 d -= 1
             }
         }
-        return out
     }
 
     /// True when two elements share a memory location (a stride-0 dimension of size > 1, as in
