@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the request-parser fuzzer with libFuzzer + AddressSanitizer and runs it for a bounded
-# time (default 60 s) on the seed corpus.
+# time (default 60 s) from the seed requests in Fuzz/seeds/.
 #
 #   Fuzz/run.sh [seconds]
 #
@@ -37,4 +37,4 @@ swiftc -sanitize=fuzzer,address -parse-as-library -swift-version 6 -O -g -module
     -dict=Fuzz/http.dict \
     -artifact_prefix=Fuzz/artifacts/ \
     -print_final_stats=1 \
-    Fuzz/corpus-run Fuzz/corpus
+    Fuzz/corpus-run Fuzz/seeds
