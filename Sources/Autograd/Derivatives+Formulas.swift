@@ -310,17 +310,15 @@ func splitBackward(_ grads: [Tensor?], _ c: Node) throws(TensorError) -> Tensor 
     return try Tensor.cat(parts, dim: d)
 }
 
-/// binary_cross_entropy's two formulas.
+/// binary_cross_entropy's two formulas: the input's is binary_cross_entropy_backward, a node of
+/// its own; the target's is `-grad * logit(self) * weight` (over numel for mean).
 func bceBackward(_ grad: Tensor, _ c: Node, target: Bool) throws(TensorError) -> Tensor {
     let x = try c.saved(0), t = try c.saved(1)
     let reduction = Reduction(code: c.attributes.integers[0])
-    var out: Tensor
-    if target {
-        out = try x.log().sub(try x.neg().log1p()).neg().mul(grad)
-    } else {
-        return try grad.binaryCrossEntropyBackward(x, t, weight: c.attributes.integers[1] == 1 ? try c.saved(2) : nil, reduction: reduction)
-    }
-    if c.attributes.integers[1] == 1 { out = try out.mul(try c.saved(2)) }
+    let weight = c.attributes.integers[1] == 1 ? try c.saved(2) : nil
+    guard target else { return try grad.binaryCrossEntropyBackward(x, t, weight: weight, reduction: reduction) }
+    var out = try x.log().sub(try x.neg().log1p()).neg().mul(grad)
+    if let weight { out = try out.mul(weight) }
     if reduction == .mean { out = try out.div(.int(Int64(x.count))) }
     return out
 }

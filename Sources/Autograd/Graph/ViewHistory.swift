@@ -29,7 +29,7 @@ final class ViewPlacement {
         var k = 0
         view.forEachElementOffset { position in
             var rest = position - base.offset, flat = 0
-            for d in order where base.strides[d] > 0 {
+            for d in order where base.shape[d] > 1 && base.strides[d] > 0 {
                 flat += rest / base.strides[d] * rowMajor[d]
                 rest %= base.strides[d]
             }
