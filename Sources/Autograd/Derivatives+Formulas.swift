@@ -117,16 +117,16 @@ func softmaxDoubleBackward(_ grad: Tensor, _ gradOutput: Tensor, dim: Int, _ out
 }
 
 /// clamp with number bounds (torch 2.15): the gradient passes strictly inside, `min < x < max`;
-/// at a bound it is 0.
+/// at a bound, or for NaN, it is 0.
 func clampBackward(_ grad: Tensor, _ c: Node) throws(TensorError) -> Tensor {
     let x = try c.saved(0)
-    var outside: Tensor?
-    if c.attributes.integers[0] == 1 { outside = try Kernels.compare(.le, x, c.attributes.scalar) }
+    var inside: Tensor?
+    if c.attributes.integers[0] == 1 { inside = try Kernels.compare(.gt, x, c.attributes.scalar) }
     if c.attributes.integers[1] == 1 {
-        let above = try Kernels.compare(.ge, x, c.attributes.scalar2)
-        outside = try outside.map { (o) throws(TensorError) in try Kernels.binary(.add, o, above) } ?? above
+        let below = try Kernels.compare(.lt, x, c.attributes.scalar2)
+        inside = try inside.map { (i) throws(TensorError) in try Kernels.binary(.mul, i, below) } ?? below
     }
-    return try grad.maskedFill(outside!, 0)
+    return try grad.maskedFill(try inside!.logicalNot(), 0)
 }
 
 /// clamp with tensor bounds (torch 2.15), elementwise: where `min > max` the result is `max` and
@@ -159,6 +159,12 @@ func clampTensorBackward(_ grad: Tensor, _ c: Node, input: Int) throws(TensorErr
 /// torch's `sum_backward`: the reduced dims put back (unsqueeze unless keepdim), expanded.
 func sumBackward(_ grad: Tensor, _ c: Node) throws(TensorError) -> Tensor {
     try restoreReduced(grad, c).expand(c.inputShape(0))
+}
+
+/// How many elements a reduction over `dims` combines (torch's `_safe_size`: a 0-d input's
+/// dim 0 counts as one element).
+func reducedCount(_ shape: [Int], _ dims: [Int]) -> Int {
+    shape.isEmpty ? 1 : dims.map { shape[$0] }.reduce(1, *)
 }
 
 /// Puts the reduced dimensions back as size 1 (torch's `unsqueeze_multiple`).
@@ -213,15 +219,23 @@ func amaxBackward(_ grad: Tensor, _ c: Node) throws(TensorError) -> Tensor {
     let mask = try Kernels.compare(.eq, x, result)
     let count = try mask.sum(dims: c.attributes.dims, keepDim: true)
     let share = try restoreReduced(grad, c).div(count)
-    return try Tensor.where(mask, share, try Tensor.scalar(0, dtype: grad.dtype, context: grad.context))
+    // torch's scale_grad_by_count: (grad / count) * mask, so a row of NaNs (count 0) gives NaN
+    return try share.mul(try mask.converted(to: share.dtype))
 }
 
 /// torch's `var_backward`: `2 / (n - correction) * grad * (self - mean)`.
 func varBackward(_ grad: Tensor, _ x: Tensor, _ c: Node) throws(TensorError) -> Tensor {
     let dims = c.attributes.dims
-    let n = dims.map { x.shape[$0] }.reduce(1, *)
+    let n = reducedCount(x.shape, dims)
     let correction = c.attributes.scalar.doubleValue
     let g = try restoreReduced(grad, c)
+    if (x.rank == 0 || c.attributes.integers.first == 1) && Double(n) - correction <= 0 {
+        // torch: 2 / dof is infinite, times (self - mean): NaN where self equals the mean
+        let equal = try Kernels.compare(.eq, x, try x.mean())
+        let nan = try Tensor.scalar(.double(.nan), dtype: g.dtype, context: g.context)
+        let infinity = try Tensor.scalar(.double(.infinity), dtype: g.dtype, context: g.context)
+        return try g.mul(try Tensor.where(equal, nan, infinity))
+    }
     let centered = try x.sub(try x.mean(dims: dims, keepDim: true))
     return try g.mul(.double(2 / (Double(n) - correction))).mul(centered)
 }

@@ -138,7 +138,7 @@ public enum Derivatives {
                    { c, g in try g.expand(c.inputShape(0)).div(.int(Int64(c.inputShape(0).reduce(1, *)))) }),
         // mean.dim — self: sum_backward(grad, sizes, dim, keepdim) / (elements reduced)
         Derivative("mean.dim", "MeanBackward1",
-                   { c, g in try sumBackward(g, c).div(.int(Int64(c.attributes.dims.map { c.inputShape(0)[$0] }.reduce(1, *)))) }),
+                   { c, g in try sumBackward(g, c).div(.int(Int64(reducedCount(c.inputShape(0), c.attributes.dims)))) }),
         // prod — self: prod_backward(grad, self, result): grad * result / self without zeros
         Derivative("prod", "ProdBackward0", { c, g in try prodBackward(g, c, dim: nil) }),
         // prod.dim_int — self: prod_backward(grad, self, result, dim, keepdim)

@@ -144,6 +144,7 @@ struct BackwardWalk {
         var grads = node.buffer
         node.buffer.removeAll()
         if grads.allSatisfy({ $0 == nil }) { return }
+        try node.checkSavedVersions()
         try context.withGradMode(createGraph) { () throws(TensorError) in
             switch node.derivative.rule {
             case .accumulate:

@@ -92,6 +92,12 @@ public final class Node {
         if isReleased { throw Node.freedGraphError }
     }
 
+    /// Checks every saved tensor before the rule runs, as torch's nodes unpack all their saved
+    /// variables first, whether or not a formula reads them.
+    func checkSavedVersions() throws(TensorError) {
+        for saved in savedTensors { try saved.checkVersion(for: self) }
+    }
+
     /// The forward result, re-attached to this node so that `create_graph` differentiates
     /// through it (torch saves outputs without their `grad_fn` to avoid a reference cycle).
     public func result(_ nr: Int = 0) throws(TensorError) -> Tensor {
@@ -169,18 +175,23 @@ struct SavedTensor {
     }
 
     func unpack(for node: Node) throws(TensorError) -> Tensor {
-        let current = tensor.version
-        if current != version {
-            let producer = isOutput ? node.name : tensor.gradFn?.name
-            let which = producer.map { ", which is output \(isOutput ? outputNr : tensor.outputNr) of \(Self.opName($0))," } ?? ""
-            throw .evaluation("one of the variables needed for gradient computation has been modified by an inplace operation: [\(tensor.dtype.legacyTypeName) \(Shape.format(tensor.shape))]\(which) is at version \(current); expected version \(version) instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
-        }
+        try checkVersion(for: node)
         guard isOutput, tensor.context.isGradEnabled else { return tensor }
         // Under create_graph the output must lead back to this node.
         let attached = tensor.alias()
         attached.gradFn = node
         attached.outputNr = outputNr
         return attached
+    }
+
+    /// torch's check that a saved tensor was not modified in place since it was saved.
+    func checkVersion(for node: Node) throws(TensorError) {
+        let current = tensor.version
+        if current != version {
+            let producer = isOutput ? node.name : tensor.gradFn?.name
+            let which = producer.map { ", which is output \(isOutput ? outputNr : tensor.outputNr) of \(Self.opName($0))," } ?? ""
+            throw .evaluation("one of the variables needed for gradient computation has been modified by an inplace operation: [\(tensor.dtype.legacyTypeName) \(Shape.format(tensor.shape))]\(which) is at version \(current); expected version \(version) instead. Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
+        }
     }
 
     /// torch names the producing op without its `Backward<n>` suffix: `output 0 of Exp`.

@@ -23,7 +23,7 @@ extension FloatingElement {
         switch op {
         case .neg: -x
         case .abs: Swift.abs(x)
-        case .sign: x > 0 ? 1 : (x < 0 ? -1 : (x.isNaN ? x : 0))
+        case .sign: x > 0 ? 1 : (x < 0 ? -1 : 0)   // torch 2.15: sign(NaN) is 0
         case .relu: x > 0 || x.isNaN ? x : 0
         case .reciprocal: 1 / x
         case .sqrt: x.squareRoot()

@@ -125,6 +125,9 @@ extension Tensor {
                 throw .evaluation("a view of a leaf Variable that requires grad is being used in an in-place operation.")
             }
         }
+        if operands.contains(where: partiallyOverlaps) {
+            throw .evaluation("unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location. Please clone() the tensor before performing the operation.")
+        }
         if hasInternalOverlap {
             throw .evaluation("unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.")
         }
@@ -158,6 +161,21 @@ extension Tensor {
             leafRequiresGrad = false
             if retainsGrad { registerRetainGrad() }
         }
+    }
+
+    /// torch's partial overlap: `other` shares storage with this tensor and some elements, but
+    /// is not the very same elements in the same layout (reading all of `x` into `x` is fine).
+    private func partiallyOverlaps(_ other: Tensor) -> Bool {
+        guard other.storage === storage, count > 0, other.count > 0 else { return false }
+        if other.offset == offset && other.shape == shape && other.strides == strides { return false }
+        func extent(_ t: Tensor) -> ClosedRange<Int> {
+            var low = t.offset, high = t.offset
+            for (size, stride) in zip(t.shape, t.strides) where size > 1 {
+                if stride > 0 { high += (size - 1) * stride } else { low += (size - 1) * stride }
+            }
+            return low...high
+        }
+        return extent(self).overlaps(extent(other))
     }
 
     /// A copy of this tensor's values carrying its history (same `grad_fn`), the stand-in for

@@ -122,6 +122,7 @@ extension Tensor {
         if let node = try recordReduction(varRule, dims: dims ?? [], keepDim: keepDim, out) {
             node.save(self)
             node.attributes.scalar = .double(correction)
+            node.attributes.integers = [dims == nil ? 1 : 0]
         }
         return out
     }
@@ -135,6 +136,7 @@ extension Tensor {
             node.save(self)
             node.saveResult(out)
             node.attributes.scalar = .double(correction)
+            node.attributes.integers = [dims == nil ? 1 : 0]
         }
         return out
     }

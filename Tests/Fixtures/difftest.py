@@ -1,0 +1,168 @@
+"""Differential testing against torch: random programs, answered by refimpl on torch and by a
+running autograd-server, compared by conformance.py's rules.
+
+Each program binds a few float64 leaves of random small shapes, applies a random chain of ops
+(pointwise, broadcasting binaries, reductions with random dims, shape ops, matmul, in-place ops
+on intermediate results and on views of them), then calls backward on the sum of the last result.
+Shape mismatches and other torch errors are part of the test: the status, error code and step
+must match too. A failing program is written to FAILDIR for a fixture or a bug report.
+
+    autograd-server --port 8099 &
+    VENV/bin/python Tests/Fixtures/difftest.py --url http://127.0.0.1:8099 --count 2000 [--seed 1]
+"""
+import argparse
+import json
+import os
+import random
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REFERENCE = os.path.join(HERE, "..", "..", "..", "shared", "reference")
+
+SHAPES = [[], [3], [1], [2, 3], [3, 1], [1, 3], [2, 1, 3], [0, 3]]
+UNARY = ["neg", "abs", "square", "exp", "sin", "cos", "tanh", "sigmoid", "relu", "gelu", "softplus",
+         "expm1", "reciprocal", "sqrt", "log", "rsqrt", "log1p", "clone", "contiguous", "t"]
+POSITIVE = {"sqrt", "log", "rsqrt", "log1p"}
+BINARY = ["add", "sub", "mul", "div", "maximum", "minimum", "pow", "matmul", "rsub"]
+REDUCE = ["sum", "mean", "amax", "amin", "logsumexp", "var", "std", "norm", "prod", "softmax", "log_softmax"]
+INPLACE = ["add_", "mul_", "sub_", "div_", "clamp_", "zero_"]
+
+
+def value(r):
+    return round(r.uniform(-2, 2), 2) or 0.5
+
+
+def nested(shape, r, positive=False):
+    if not shape:
+        return round(r.uniform(0.3, 2), 2) if positive else value(r)
+    return [nested(shape[1:], r, positive) for _ in range(shape[0])]
+
+
+def literal(shape, r, positive=False):
+    if 0 in shape:
+        return {"data": [], "shape": shape}
+    return {"data": nested(shape, r, positive)}
+
+
+def random_program(r):
+    steps, names, counter = [], [], 0
+
+    def fresh():
+        nonlocal counter
+        counter += 1
+        return f"t{counter}"
+
+    positive = r.random() < 0.3
+    for _ in range(r.randint(1, 3)):
+        name = fresh()
+        shape = r.choice(SHAPES)
+        steps.append({"out": name, "op": "tensor", "attrs": {**literal(shape, r, positive), "requires_grad": True}})
+        names.append(name)
+    last = names[-1]
+    for _ in range(r.randint(1, 6)):
+        kind = r.random()
+        a = r.choice(names)
+        out = fresh()
+        if kind < 0.3:
+            op = r.choice(UNARY)
+            steps.append({"out": out, "op": op, "inputs": [a]})
+        elif kind < 0.6:
+            op = r.choice(BINARY)
+            b = r.choice(names + [2, 0.5, -1])
+            inputs = [a, b] if r.random() < 0.8 else [b, a]
+            if op in ("matmul", "rsub") and not isinstance(inputs[0], str):
+                inputs = [a, b]
+            if op == "matmul" and not isinstance(inputs[1], str):
+                inputs[1] = a
+            steps.append({"out": out, "op": op, "inputs": inputs})
+        elif kind < 0.8:
+            op = r.choice(REDUCE)
+            attrs = {}
+            if op in ("softmax", "log_softmax"):
+                attrs["dim"] = r.choice([0, -1])
+            elif op == "prod":
+                if r.random() < 0.5:
+                    attrs["dim"] = r.choice([0, -1])
+            elif r.random() < 0.6:
+                attrs["dim"] = r.choice([0, -1, [0], [0, -1]]) if op != "logsumexp" else r.choice([0, -1, [0, -1]])
+            if "dim" in attrs and op not in ("softmax", "log_softmax") and r.random() < 0.5:
+                attrs["keepdim"] = True
+            if op in ("var", "std") and r.random() < 0.5:
+                attrs["correction"] = r.choice([0, 1, 2])
+            if op == "norm" and r.random() < 0.5:
+                attrs["p"] = r.choice([1, 3, "inf"])
+            steps.append({"out": out, "op": op, "inputs": [a], **({"attrs": attrs} if attrs else {})})
+        elif kind < 0.9:
+            op = r.choice(["reshape", "unsqueeze", "squeeze", "index", "select", "cat", "stack", "flatten"])
+            if op == "reshape":
+                call = {"op": "reshape", "inputs": [a, -1]}
+            elif op == "unsqueeze":
+                call = {"op": "unsqueeze", "inputs": [a, r.choice([0, -1])]}
+            elif op == "squeeze":
+                call = {"op": "squeeze", "inputs": [a]}
+            elif op == "index":
+                call = {"op": "index", "inputs": [a], "attrs": {"index": [r.choice([0, {"start": 1}, {"step": 2}, None, {"start": -2, "stop": -1}])]}}
+            elif op == "select":
+                call = {"op": "select", "inputs": [a, 0, r.choice([0, -1])]}
+            elif op == "flatten":
+                call = {"op": "flatten", "inputs": [a]}
+            else:
+                call = {"op": op, "inputs": [a, r.choice(names)], "attrs": {"dim": r.choice([0, -1])}}
+            steps.append({"out": out, **call})
+        else:
+            # an in-place op on an intermediate (never a leaf: torch refuses that, and so do we)
+            targets = [s["out"] for s in steps if s.get("op") not in ("tensor", None) and isinstance(s.get("out"), str)]
+            if not targets:
+                continue
+            target = r.choice(targets)
+            op = r.choice(INPLACE)
+            if op == "zero_":
+                steps.append({"op": op, "inputs": [target]})
+            elif op == "clamp_":
+                steps.append({"op": op, "inputs": [target], "attrs": {"min": -0.5, "max": 1.5}})
+            else:
+                steps.append({"op": op, "inputs": [target, r.choice(names + [2, 0.5])]})
+            continue
+        names.append(out)
+        last = out
+    steps.append({"op": "backward", "inputs": [{"op": "sum", "inputs": [last]}]})
+    return {"dtype": "float64", "steps": steps, "graph": True}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--faildir", default="/tmp/difftest-failures")
+    args = parser.parse_args()
+    sys.path.insert(0, os.path.abspath(REFERENCE))
+    import conformance
+    torch_answer = conformance.in_process()
+    os.makedirs(args.faildir, exist_ok=True)
+    r = random.Random(args.seed)
+    failed = errors = 0
+    for i in range(args.count):
+        program = random_program(r)
+        status, body = torch_answer(program)
+        if status >= 500:
+            continue        # a program refimpl itself cannot run: not a spec
+        if status != 200:
+            errors += 1
+        case = {"name": f"random-{args.seed}-{i}", "program": program, "expected": {"status": status, "body": body}}
+        with open(os.path.join(args.faildir, "last.json"), "w") as f:   # what a crash was running
+            json.dump(case, f, indent=1)
+        try:
+            got_status, got_body = conformance.post(args.url, program, 30)
+            conformance.compare(case, got_status, got_body)
+        except (conformance.Mismatch, OSError) as e:
+            failed += 1
+            case["mismatch"] = str(e)
+            with open(os.path.join(args.faildir, case["name"] + ".json"), "w") as f:
+                json.dump(case, f, indent=1)
+            print(f"FAIL {case['name']}: {e}")
+    print(f"{args.count - failed} agreed, {failed} differed ({errors} of torch's answers were errors)")
+
+
+if __name__ == "__main__":
+    main()
