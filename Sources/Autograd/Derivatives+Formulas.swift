@@ -262,10 +262,11 @@ func normBackward(_ grad: Tensor, _ c: Node) throws(TensorError) -> Tensor {
     case 2:
         return try g.mul(try x.div(norm).maskedFill(zeroNorm, 0))
     case .infinity, -.infinity:
-        let mask = try Kernels.compare(.eq, try x.abs(), norm)
+        // torch: sgn(x) * ((grad / count) * mask), the mask being |x| == norm or NaN
+        let magnitude = try x.abs()
+        let mask = try Kernels.binary(.add, try Kernels.compare(.eq, magnitude, norm), try Kernels.compare(.ne, magnitude, magnitude))
         let count = try mask.sum(dims: c.attributes.dims, keepDim: true)
-        let share = try x.sign().mul(try g.div(count))
-        return try share.maskedFill(try mask.logicalNot(), 0)
+        return try x.sign().mul(try g.div(count).mul(try mask.converted(to: g.dtype)))
     case ..<1:
         let scaledSelf = try x.sign().mul(try x.abs().pow(.double(p - 1))).maskedFill(try Kernels.compare(.eq, x, 0), 0)
         return try scaledSelf.mul(g).mul(try norm.pow(.double(1 - p)))

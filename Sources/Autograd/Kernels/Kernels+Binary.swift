@@ -186,7 +186,13 @@ extension Kernels {
         case .sub: Loop.map(out, a) { (x: T) in x - s }
         case .mul: Loop.map(out, a) { (x: T) in x * s }
         case .div: Loop.map(out, a) { (x: T) in x / s }
+        // torch's pow_tensor_scalar_optimized_kernel: these exponents are not std::pow
         case .pow where s == 2: Loop.map(out, a) { (x: T) in x * x }
+        case .pow where s == 3: Loop.map(out, a) { (x: T) in x * x * x }
+        case .pow where s == 0.5: Loop.map(out, a) { (x: T) in x.squareRoot() }
+        case .pow where s == -0.5: Loop.map(out, a) { (x: T) in 1 / x.squareRoot() }
+        case .pow where s == -1: Loop.map(out, a) { (x: T) in 1 / x }
+        case .pow where s == -2: Loop.map(out, a) { (x: T) in 1 / (x * x) }
         default: Loop.map(out, a) { (x: T) in T.apply(op, x, s) }
         }
     }

@@ -29,11 +29,11 @@ extension Tensor {
         return (out, node)
     }
 
-    /// relu's backward, `threshold_backward(grad, result, 0)`: the gradient where the result is
-    /// positive, else 0. Backward: ThresholdBackwardBackward0.
+    /// relu's backward, `threshold_backward(grad, result, 0)`: 0 where the result is at most 0,
+    /// else the gradient (so a NaN result passes it, as in torch). Backward: ThresholdBackwardBackward0.
     func thresholdBackward(result: Tensor) throws(TensorError) -> Tensor {
         try backwardFunction(thresholdBackwardRule, [result]) { () throws(TensorError) in
-            try Kernels.floatingMap(self, result, double: { g, r in r > 0 ? g : 0 }, float: { g, r in r > 0 ? g : 0 })
+            try Kernels.floatingMap(self, result, double: { g, r in r <= 0 ? 0 : g }, float: { g, r in r <= 0 ? 0 : g })
         }.0
     }
 
