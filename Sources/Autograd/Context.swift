@@ -19,6 +19,9 @@ public final class Context {
     public private(set) var bytesHeld = 0
     /// Monotonic nanoseconds after which work stops with `limitExceeded`; nil for no deadline.
     private let deadline: UInt64?
+    /// Set while the backward walk runs derivative formulas, which are torch's C++: a number in
+    /// an op is a `Scalar` overload there (MulBackward1), not a wrapped Python number.
+    public internal(set) var runsBackwardFormulas = false
     /// Sequence numbers give graph nodes torch's backward order (later nodes first).
     var nextSequenceNumber = 0
 

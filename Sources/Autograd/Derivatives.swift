@@ -34,14 +34,18 @@ public enum Derivatives {
         // mul.Tensor — self: grad * other; other: grad * self. A Python number is saved (as
         // torch saves its wrapped tensor), so a freed graph refuses it.
         Derivative("mul.Tensor", "MulBackward0",
-                   { c, g in try c.savedTensors.isEmpty && !c.isReleased ? g.mul(c.attributes.scalar) : g.mul(c.saved(1)) },
+                   { c, g in try c.savedTensors.isEmpty && !c.isReleased ? g.mul(wrapped: c.attributes.scalar) : g.mul(c.saved(1)) },
                    { c, g in try g.mul(c.saved(0)) }),
+        // add.Scalar (a number added in a backward formula, C++'s `t + 2`) — self: grad
+        Derivative("add.Scalar", "AddBackward1", { _, g in g }),
+        // sub.Scalar (C++'s `t - 2`) — self: grad
+        Derivative("sub.Scalar", "SubBackward1", { _, g in g }),
         // mul.Scalar — self: grad * other
         Derivative("mul.Scalar", "MulBackward1",
                    { c, g in try g.mulScalar(c.attributes.scalar) }),
         // div.Tensor — self: grad / other; other: -grad * ((self / other) / other)
         Derivative("div.Tensor", "DivBackward0",
-                   { c, g in try c.savedTensors.isEmpty && !c.isReleased ? g.div(c.attributes.scalar) : g.div(c.saved(1)) },
+                   { c, g in try c.savedTensors.isEmpty && !c.isReleased ? g.div(wrapped: c.attributes.scalar) : g.div(c.saved(1)) },
                    { c, g in try g.neg().mul(try c.saved(0).div(c.saved(1)).div(c.saved(1))) }),
         // div.Scalar — self: grad / other
         Derivative("div.Scalar", "DivBackward1",

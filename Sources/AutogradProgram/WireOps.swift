@@ -249,7 +249,14 @@ enum WireOps {
             }
         }
         if let l = number(lo), let h = number(hi) { return try numbers(x, l, h) }
+        // torch has clamp(Tensor, Scalar?, Scalar?) and clamp(Tensor, Tensor?, Tensor?), no mix
+        if case .scalar? = lo, case .bound(.tensor)? = hi { throw a.typeError(clampMix("Scalar", "Tensor")) }
+        if case .bound(.tensor)? = lo, case .scalar? = hi { throw a.typeError(clampMix("Tensor", "Scalar")) }
         return try tensors(x, try tensor(lo), try tensor(hi))
+    }
+
+    private static func clampMix(_ min: String, _ max: String) -> String {
+        "clamp() received an invalid combination of arguments - got (Tensor, min=\(min), max=\(max)), but expected one of: (Tensor input, Tensor min = None, Tensor max = None) or (Tensor input, Number min = None, Number max = None)"
     }
 
     // MARK: Reductions

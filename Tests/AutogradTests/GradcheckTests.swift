@@ -140,6 +140,8 @@ enum Samples {
                 return try v.mul(v)
             },
         ],
+        "add.Scalar": [S("a number added in a formula", [[3]]) { x in try inFormula(x[0]) { try $0.add(2).mul($0) } }],
+        "sub.Scalar": [S("a number subtracted in a formula", [[3]]) { x in try inFormula(x[0]) { try $0.sub(0.5).mul($0) } }],
         "threshold_backward": [S("relu's backward", [[6], [6]]) { try $0[0].thresholdBackward(result: try $0[1].relu()) }],
         "erf": [S("erf", [[4]]) { try $0[0].erf() }],
         "gelu": [
@@ -267,4 +269,11 @@ struct GradcheckerTests {
         let problem = try Gradcheck.check({ try $0[0].detach().mul($0[0]) }, [x])
         #expect(problem != nil)
     }
+}
+
+/// Runs `body` as the backward walk runs derivative formulas (numbers are C++ `Scalar`s).
+private func inFormula(_ x: Tensor, _ body: (Tensor) throws -> Tensor) rethrows -> Tensor {
+    x.context.runsBackwardFormulas = true
+    defer { x.context.runsBackwardFormulas = false }
+    return try body(x)
 }

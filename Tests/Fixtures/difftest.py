@@ -26,6 +26,7 @@ POSITIVE = {"sqrt", "log", "rsqrt", "log1p"}
 BINARY = ["add", "sub", "mul", "div", "maximum", "minimum", "pow", "matmul", "rsub"]
 REDUCE = ["sum", "mean", "amax", "amin", "logsumexp", "var", "std", "norm", "prod", "softmax", "log_softmax"]
 INPLACE = ["add_", "mul_", "sub_", "div_", "clamp_", "zero_"]
+LOSSES = ["mse_loss", "l1_loss", "binary_cross_entropy_with_logits", "smooth_where", "clamp_tensor", "max_dim", "expand", "transpose", "cross_entropy"]
 
 
 def value(r):
@@ -92,7 +93,26 @@ def random_program(r):
             if op == "norm" and r.random() < 0.5:
                 attrs["p"] = r.choice([1, 3, "inf"])
             steps.append({"out": out, "op": op, "inputs": [a], **({"attrs": attrs} if attrs else {})})
-        elif kind < 0.9:
+        elif kind < 0.85:
+            op = r.choice(LOSSES)
+            b = r.choice(names)
+            if op in ("mse_loss", "l1_loss", "binary_cross_entropy_with_logits"):
+                attrs = {"reduction": r.choice(["mean", "sum", "none"])}
+                steps.append({"out": out, "op": op, "inputs": [a, b], "attrs": attrs})
+            elif op == "smooth_where":
+                steps.append({"out": out, "op": "where", "inputs": [{"op": "gt", "inputs": [a, 0]}, a, b]})
+            elif op == "clamp_tensor":
+                steps.append({"out": out, "op": "clamp", "inputs": [a], "attrs": {"min": b, "max": 1.0}})
+            elif op == "max_dim":
+                steps.append({"out": [out, out + "i"], "op": r.choice(["max", "min"]), "inputs": [a], "attrs": {"dim": r.choice([0, -1])}})
+            elif op == "expand":
+                steps.append({"out": out, "op": "expand", "inputs": [a, 2, -1, -1] if r.random() < 0.5 else [a, -1]})
+            elif op == "transpose":
+                steps.append({"out": out, "op": "transpose", "inputs": [a, 0, -1]})
+            else:
+                steps.append({"out": out, "op": "cross_entropy", "inputs": [a, {"op": "tensor", "attrs": {"data": [0, 1], "dtype": "int64"}}],
+                              "attrs": {"label_smoothing": r.choice([0, 0.1])}})
+        elif kind < 0.92:
             op = r.choice(["reshape", "unsqueeze", "squeeze", "index", "select", "cat", "stack", "flatten"])
             if op == "reshape":
                 call = {"op": "reshape", "inputs": [a, -1]}
@@ -125,8 +145,23 @@ def random_program(r):
             continue
         names.append(out)
         last = out
-    steps.append({"op": "backward", "inputs": [{"op": "sum", "inputs": [last]}]})
-    return {"dtype": "float64", "steps": steps, "graph": True}
+    loss = {"op": "sum", "inputs": [last]}
+    if r.random() < 0.3:
+        # second order: gradients with create_graph, then backward through them
+        leaves = [s["out"] for s in steps if s.get("op") == "tensor"]
+        outs = [f"g{i}" for i in range(len(leaves))]
+        steps.append({"out": outs if len(outs) > 1 else outs[0], "op": "grad", "inputs": [loss, *leaves],
+                      "attrs": {"create_graph": True, "allow_unused": True}})
+        used = [{"op": "sum", "inputs": [{"op": "mul", "inputs": [g, g]}]} for g in outs]
+        steps.append({"no_grad": [{"out": "unused", "op": "tensor", "attrs": {"data": 0.0}}]})
+        total = used[0]
+        for u in used[1:]:
+            total = {"op": "add", "inputs": [total, u]}
+        steps.append({"op": "backward", "inputs": [total]})
+    else:
+        steps.append({"op": "backward", "inputs": [loss]})
+    dtype = "float32" if r.random() < 0.25 else "float64"
+    return {"dtype": dtype, "steps": steps, "graph": True}
 
 
 def main():

@@ -145,6 +145,8 @@ struct BackwardWalk {
         node.buffer.removeAll()
         if grads.allSatisfy({ $0 == nil }) { return }
         try node.checkSavedVersions()
+        context.runsBackwardFormulas = true
+        defer { context.runsBackwardFormulas = false }
         try context.withGradMode(createGraph) { () throws(TensorError) in
             switch node.derivative.rule {
             case .accumulate:

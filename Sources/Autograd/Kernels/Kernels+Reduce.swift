@@ -252,8 +252,8 @@ extension Kernels {
                 case 2: for v in block { r += Double(v) * Double(v) }; r = r.squareRoot()
                 case 1: for v in block { r += Swift.abs(Double(v)) }
                 case 0: for v in block where v != 0 { r += 1 }
-                case .infinity: r = block.reduce(0.0) { Swift.max($0, Swift.abs(Double($1))) }
-                case -.infinity: r = block.reduce(Double.infinity) { Swift.min($0, Swift.abs(Double($1))) }
+                case .infinity: r = block.reduce(0.0) { Double.propagatingMax($0, Swift.abs(Double($1))) }
+                case -.infinity: r = block.reduce(Double.infinity) { Double.propagatingMin($0, Swift.abs(Double($1))) }
                 default:
                     for v in block { r += Double.pow(Swift.abs(Double(v)), p) }
                     r = Double.pow(r, 1 / p)

@@ -3,12 +3,20 @@
 // A Python number as the second operand is "wrapped" as torch wraps it: the op records its
 // `.Tensor` overload with a `None` edge for the number (`x + 2` is AddBackward0 with two
 // next_functions). The `.Scalar` overloads (`rsub(x, 2)`, `2 ** x`) take one edge.
+//
+// Backward formulas are torch's C++, where a number is a `Scalar`: while the walk runs them
+// (`Context.runsBackwardFormulas`), `x + 2`, `x - 2`, `x * 2` and `x / 2` record the `.Scalar`
+// overloads (AddBackward1, SubBackward1, MulBackward1, DivBackward1) and `2 - x` is C++'s
+// `empty_like(x).fill_(2).sub_(x)` (SubBackward0 with a None first edge).
 
 private let addRule = Derivatives.named("add.Tensor")
 private let subRule = Derivatives.named("sub.Tensor")
 private let rsubTensorRule = Derivatives.named("rsub.Tensor")
 private let rsubScalarRule = Derivatives.named("rsub.Scalar")
 private let mulRule = Derivatives.named("mul.Tensor")
+private let addScalarRule = Derivatives.named("add.Scalar")
+private let subScalarRule = Derivatives.named("sub.Scalar")
+
 private let divRule = Derivatives.named("div.Tensor")
 private let divModeRule = Derivatives.named("div.Tensor_mode")
 private let powScalarRule = Derivatives.named("pow.Tensor_Scalar")
@@ -25,10 +33,14 @@ extension Tensor {
         return out
     }
 
-    /// `self + other` for a Python number. Backward: AddBackward0.
+    /// `self + other` for a Python number. Backward: AddBackward0 (AddBackward1 in a formula).
     public func add(_ other: Scalar, alpha: Scalar = 1) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.add, self, other, alpha: alpha.doubleValue == 1 ? nil : alpha)
-        addRule.record(self, nil, output: out)?.attributes.scalar2 = alpha
+        if context.runsBackwardFormulas {
+            addScalarRule.record(self, output: out)
+        } else {
+            addRule.record(self, nil, output: out)?.attributes.scalar2 = alpha
+        }
         return out
     }
 
@@ -42,7 +54,11 @@ extension Tensor {
     /// `self - other` for a Python number. Backward: SubBackward0.
     public func sub(_ other: Scalar, alpha: Scalar = 1) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.sub, self, other, alpha: alpha.doubleValue == 1 ? nil : alpha)
-        subRule.record(self, nil, output: out)?.attributes.scalar2 = alpha
+        if context.runsBackwardFormulas {
+            subScalarRule.record(self, output: out)
+        } else {
+            subRule.record(self, nil, output: out)?.attributes.scalar2 = alpha
+        }
         return out
     }
 
@@ -57,7 +73,11 @@ extension Tensor {
     public func rsub(_ other: Scalar, alpha: Scalar = 1) throws(TensorError) -> Tensor {
         let scaled = alpha.doubleValue == 1 ? self : try Kernels.binary(.mul, self, alpha)
         let out = try Kernels.binary(.sub, scaled, other, scalarFirst: true)
-        rsubScalarRule.record(self, output: out)?.attributes.scalar2 = alpha
+        if context.runsBackwardFormulas {
+            subRule.record(nil, self, output: out)?.attributes.scalar2 = alpha
+        } else {
+            rsubScalarRule.record(self, output: out)?.attributes.scalar2 = alpha
+        }
         return out
     }
 
@@ -68,8 +88,14 @@ extension Tensor {
         return out
     }
 
-    /// `self * other` for a Python number. Backward: MulBackward0.
+    /// `self * other` for a Python number. Backward: MulBackward0 (MulBackward1 in a formula).
     public func mul(_ other: Scalar) throws(TensorError) -> Tensor {
+        context.runsBackwardFormulas ? try mulScalar(other) : try mul(wrapped: other)
+    }
+
+    /// `self * other` with `other` a wrapped number tensor, as torch's own formulas multiply by a
+    /// saved Python number. Backward: MulBackward0.
+    func mul(wrapped other: Scalar) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.mul, self, other)
         mulRule.record(self, nil, output: out)?.attributes.scalar = other
         return out
@@ -84,6 +110,11 @@ extension Tensor {
 
     /// `self / other` for a Python number. Backward: DivBackward0.
     public func div(_ other: Scalar) throws(TensorError) -> Tensor {
+        context.runsBackwardFormulas ? try divScalar(other) : try div(wrapped: other)
+    }
+
+    /// `self / other` with `other` a wrapped number tensor. Backward: DivBackward0.
+    func div(wrapped other: Scalar) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.div, self, other)
         divRule.record(self, nil, output: out)?.attributes.scalar = other
         return out

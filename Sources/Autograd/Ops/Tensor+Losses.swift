@@ -64,7 +64,7 @@ extension Tensor {
     /// torch clamps them. Backward: BinaryCrossEntropyBackward0.
     public func binaryCrossEntropy(_ target: Tensor, weight: Tensor? = nil, reduction: Reduction = .mean) throws(TensorError) -> Tensor {
         guard target.shape == shape else {
-            throw .invalidArgument("Using a target size (\(Shape.torchSize(target.shape))) that is different to the input size (\(Shape.torchSize(shape))) is deprecated. Please ensure they have the same size.")
+            throw .evaluation("Using a target size (\(Shape.torchSize(target.shape))) that is different to the input size (\(Shape.torchSize(shape))) is deprecated. Please ensure they have the same size.")
         }
         try requireConstant(weight, "weight", of: "binary_cross_entropy")
         let values = doubles()
@@ -92,7 +92,7 @@ extension Tensor {
     public func binaryCrossEntropyWithLogits(_ target: Tensor, weight: Tensor? = nil, posWeight: Tensor? = nil,
                                              reduction: Reduction = .mean) throws(TensorError) -> Tensor {
         guard target.shape == shape else {
-            throw .invalidArgument("Target size (\(Shape.torchSize(target.shape))) must be the same as input size (\(Shape.torchSize(shape)))")
+            throw .evaluation("Target size (\(Shape.torchSize(target.shape))) must be the same as input size (\(Shape.torchSize(shape)))")
         }
         try requireConstant(weight, "weight", of: "binary_cross_entropy_with_logits")
         try requireConstant(posWeight, "pos_weight", of: "binary_cross_entropy_with_logits")
