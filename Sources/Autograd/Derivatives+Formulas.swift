@@ -180,7 +180,9 @@ func restoreReduced(_ t: Tensor, _ c: Node) throws(TensorError) -> Tensor {
 func prodBackward(_ grad: Tensor, _ c: Node, dim: Int?) throws(TensorError) -> Tensor {
     let x = try c.saved(0)
     if x.rank == 0 { return grad }
-    let g = try restoreReduced(grad, c), result = try restoreReduced(try c.result(), c)
+    // a reduction of the whole tensor broadcasts its 0-d gradient; one along dim restores it
+    let g = dim == nil ? grad : try restoreReduced(grad, c)
+    let result = dim == nil ? try c.result() : try restoreReduced(try c.result(), c)
     if !x.containsZero() { return try g.mul(try result.div(x)) }
     guard let dim else {
         // torch: prod_safe_zeros_backward(grad, input.view(-1), 0).view_as(input)
@@ -215,10 +217,12 @@ func selectingReductionBackward(_ grad: Tensor, _ c: Node) throws(TensorError) -
 /// amax/amin: the gradient is shared evenly among the elements equal to the result.
 func amaxBackward(_ grad: Tensor, _ c: Node) throws(TensorError) -> Tensor {
     let x = try c.saved(0)
-    let result = try restoreReduced(try c.result(), c)
+    // torch's restore_reduced_dims: a reshape to the kept shape
+    let kept = c.attributes.keepDim ? grad.shape : x.shape.indices.map { c.attributes.dims.contains($0) ? 1 : x.shape[$0] }
+    let result = try c.result().reshape(kept)
     let mask = try Kernels.compare(.eq, x, result)
     let count = try mask.sum(dims: c.attributes.dims, keepDim: true)
-    let share = try restoreReduced(grad, c).div(count)
+    let share = try grad.reshape(kept).div(count)
     // torch's scale_grad_by_count: (grad / count) * mask, so a row of NaNs (count 0) gives NaN
     return try share.mul(try mask.converted(to: share.dtype))
 }
@@ -228,15 +232,16 @@ func varBackward(_ grad: Tensor, _ x: Tensor, _ c: Node) throws(TensorError) -> 
     let dims = c.attributes.dims
     let n = reducedCount(x.shape, dims)
     let correction = c.attributes.scalar.doubleValue
-    let g = try restoreReduced(grad, c)
-    if (x.rank == 0 || c.attributes.integers.first == 1) && Double(n) - correction <= 0 {
+    let whole = x.rank == 0 || c.attributes.integers.first == 1   // torch: no dim given
+    let g = whole ? grad : try restoreReduced(grad, c)
+    if whole && Double(n) - correction <= 0 {
         // torch: 2 / dof is infinite, times (self - mean): NaN where self equals the mean
         let equal = try Kernels.compare(.eq, x, try x.mean())
         let nan = try Tensor.scalar(.double(.nan), dtype: g.dtype, context: g.context)
         let infinity = try Tensor.scalar(.double(.infinity), dtype: g.dtype, context: g.context)
         return try g.mul(try Tensor.where(equal, nan, infinity))
     }
-    let centered = try x.sub(try x.mean(dims: dims, keepDim: true))
+    let centered = try x.sub(whole ? try x.mean() : try x.mean(dims: dims, keepDim: true))
     return try g.mul(.double(2 / (Double(n) - correction))).mul(centered)
 }
 
@@ -258,7 +263,7 @@ func normBackward(_ grad: Tensor, _ c: Node) throws(TensorError) -> Tensor {
     case 0:
         return try x.zerosLike()
     case 1:
-        return try x.sign().mul(g)
+        return try x.sgn().mul(g)
     case 2:
         return try g.mul(try x.div(norm).maskedFill(zeroNorm, 0))
     case .infinity, -.infinity:
@@ -266,12 +271,12 @@ func normBackward(_ grad: Tensor, _ c: Node) throws(TensorError) -> Tensor {
         let magnitude = try x.abs()
         let mask = try Kernels.binary(.add, try Kernels.compare(.eq, magnitude, norm), try Kernels.compare(.ne, magnitude, magnitude))
         let count = try mask.sum(dims: c.attributes.dims, keepDim: true)
-        return try x.sign().mul(try g.div(count).mul(try mask.converted(to: g.dtype)))
+        return try x.sgn().mul(try g.div(count).mul(try mask.converted(to: g.dtype)))
     case ..<1:
-        let scaledSelf = try x.sign().mul(try x.abs().pow(.double(p - 1))).maskedFill(try Kernels.compare(.eq, x, 0), 0)
+        let scaledSelf = try x.sgn().mul(try x.abs().pow(.double(p - 1))).maskedFill(try Kernels.compare(.eq, x, 0), 0)
         return try scaledSelf.mul(g).mul(try norm.pow(.double(1 - p)))
     default:
-        let scaledSelf = try x.sign().mul(try x.abs().pow(.double(p - 1)))
+        let scaledSelf = try x.sgn().mul(try x.abs().pow(.double(p - 1)))
         let scale = try g.div(try norm.pow(.double(p - 1))).maskedFill(zeroNorm, 0)
         return try scaledSelf.mul(scale)
     }

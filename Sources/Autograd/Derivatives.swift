@@ -79,9 +79,11 @@ public enum Derivatives {
         // neg — self: -grad
         Derivative("neg", "NegBackward0", { _, g in try g.neg() }),
         // abs — self: grad * self.sgn()
-        Derivative("abs", "AbsBackward0", { c, g in try g.mul(c.saved(0).sign()) }),
+        Derivative("abs", "AbsBackward0", { c, g in try g.mul(c.saved(0).sgn()) }),
         // sign — self: zeros
         Derivative("sign", "SignBackward0", { _, g in try g.zerosLike() }),
+        // sgn (sign as torch's formulas call it) — self: sgn_backward(self, grad, result), zeros for real
+        Derivative("sgn", "SgnBackward0", { _, g in try g.zerosLike() }),
         // reciprocal — self: -grad * (result * result)
         Derivative("reciprocal", "ReciprocalBackward0",
                    { c, g in try g.neg().mul(try c.result().mul(c.result())) }),

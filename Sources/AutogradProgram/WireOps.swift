@@ -481,10 +481,10 @@ enum WireOps {
     // MARK: Losses
 
     static let losses: [WireOp] = [
-        WireOp("mse_loss", 2...2, "reduction", rules: ["mse_loss"]) { a in
+        WireOp("mse_loss", 2...2, "reduction", rules: ["mse_loss", "expand"]) { a in
             .tensor(try a.tensor(0).mseLoss(try a.tensor(1, "target"), reduction: try reduction(a)))
         },
-        WireOp("l1_loss", 2...2, "reduction", rules: ["sub.Tensor", "abs", "mean", "sum"]) { a in
+        WireOp("l1_loss", 2...2, "reduction", rules: ["sub.Tensor", "abs", "mean", "sum", "expand"]) { a in
             .tensor(try a.tensor(0).l1Loss(try a.tensor(1, "target"), reduction: try reduction(a)))
         },
         WireOp("binary_cross_entropy", 2...2, "weight reduction", rules: ["binary_cross_entropy"]) { a in

@@ -99,6 +99,7 @@ enum Samples {
         "neg": [S("neg", [[2, 2]]) { try $0[0].neg() }],
         "abs": [S("abs", [[5]]) { try $0[0].abs() }],
         "sign": [S("sign", [[3]]) { try $0[0].sign().add($0[0]) }],
+        "sgn": [S("sgn", [[3]]) { try $0[0].sgn().add($0[0]) }],
         "reciprocal": [S("reciprocal", [[3]], range: 0.5...2) { try $0[0].reciprocal() }],
         "sqrt": [S("sqrt", [[2, 2]], range: 0.5...2) { try $0[0].sqrt() }],
         "rsqrt": [S("rsqrt", [[3]], range: 0.5...2) { try $0[0].rsqrt() }],

@@ -45,11 +45,12 @@ extension Tensor {
 
     /// `F.mse_loss(input, target, reduction)`. Backward: MseLossBackward0.
     public func mseLoss(_ target: Tensor, reduction: Reduction = .mean) throws(TensorError) -> Tensor {
+        let (input, target) = try Tensor.broadcastTensors(self, target)
         let out = try context.withGradMode(false) { () throws(TensorError) in
-            try reduce(try sub(target).pow(2), reduction)
+            try reduce(try input.sub(target).pow(2), reduction)
         }
-        if let node = mseRule.record(self, target, output: out) {
-            node.save(self, target)
+        if let node = mseRule.record(input, target, output: out) {
+            node.save(input, target)
             node.attributes.integers = [reduction.code]
         }
         return out
@@ -57,7 +58,15 @@ extension Tensor {
 
     /// `F.l1_loss(input, target, reduction)`: `abs(input - target)` reduced.
     public func l1Loss(_ target: Tensor, reduction: Reduction = .mean) throws(TensorError) -> Tensor {
-        try reduce(try sub(target).abs(), reduction)
+        let (input, target) = try Tensor.broadcastTensors(self, target)
+        return try reduce(try input.sub(target).abs(), reduction)
+    }
+
+    /// `torch.broadcast_tensors(a, b)`, as F.mse_loss and F.l1_loss call it: each tensor
+    /// expanded to the common shape, or itself when it has that shape already.
+    static func broadcastTensors(_ a: Tensor, _ b: Tensor) throws(TensorError) -> (Tensor, Tensor) {
+        let shape = try Shape.broadcast(a.shape, b.shape)
+        return (a.shape == shape ? a : try a.expand(shape), b.shape == shape ? b : try b.expand(shape))
     }
 
     /// `F.binary_cross_entropy(input, target, weight, reduction)`; logs are clamped at -100 as

@@ -3,6 +3,7 @@
 private let negRule = Derivatives.named("neg")
 private let absRule = Derivatives.named("abs")
 private let signRule = Derivatives.named("sign")
+private let sgnRule = Derivatives.named("sgn")
 private let reciprocalRule = Derivatives.named("reciprocal")
 private let sqrtRule = Derivatives.named("sqrt")
 private let rsqrtRule = Derivatives.named("rsqrt")
@@ -44,6 +45,8 @@ extension Tensor {
     public func abs() throws(TensorError) -> Tensor { try pointwise(.abs, absRule, saves: .input) }
     /// `torch.sign`; its gradient is zero. Backward: SignBackward0.
     public func sign() throws(TensorError) -> Tensor { try pointwise(.sign, signRule, saves: .nothing) }
+    /// `torch.sgn`, the same values for real tensors; torch's formulas call it. Backward: SgnBackward0.
+    func sgn() throws(TensorError) -> Tensor { try pointwise(.sign, sgnRule, saves: .nothing) }
     /// `torch.reciprocal`. Backward: ReciprocalBackward0.
     public func reciprocal() throws(TensorError) -> Tensor { try pointwise(.reciprocal, reciprocalRule, saves: .result) }
     /// `torch.sqrt`. Backward: SqrtBackward0.
