@@ -126,7 +126,7 @@ func clampBackward(_ grad: Tensor, _ c: Node) throws(TensorError) -> Tensor {
         let below = try Kernels.compare(.lt, x, c.attributes.scalar2)
         inside = try inside.map { (i) throws(TensorError) in try Kernels.binary(.mul, i, below) } ?? below
     }
-    return try grad.maskedFill(try inside!.logicalNot(), 0)
+    return try Tensor.where(inside!, grad, try Tensor.scalar(0, dtype: grad.dtype, context: grad.context))
 }
 
 /// clamp with tensor bounds (torch 2.15), elementwise: where `min > max` the result is `max` and
@@ -232,7 +232,7 @@ func varBackward(_ grad: Tensor, _ x: Tensor, _ c: Node) throws(TensorError) -> 
     let dims = c.attributes.dims
     let n = reducedCount(x.shape, dims)
     let correction = c.attributes.scalar.doubleValue
-    let whole = x.rank == 0 || c.attributes.integers.first == 1   // torch: no dim given
+    let whole = x.rank == 0 || c.attributes.noDim
     let g = whole ? grad : try restoreReduced(grad, c)
     if whole && Double(n) - correction <= 0 {
         // torch: 2 / dof is infinite, times (self - mean): NaN where self equals the mean
@@ -256,8 +256,8 @@ func stdBackward(_ grad: Tensor, _ c: Node) throws(TensorError) -> Tensor {
 func normBackward(_ grad: Tensor, _ c: Node) throws(TensorError) -> Tensor {
     let x = try c.saved(0)
     let p = c.attributes.scalar.doubleValue
-    let norm = try restoreReduced(try c.result(), c)
-    let g = try restoreReduced(grad, c)
+    let norm = c.attributes.noDim ? try c.result() : try restoreReduced(try c.result(), c)
+    let g = c.attributes.noDim ? grad : try restoreReduced(grad, c)
     let zeroNorm = try Kernels.compare(.eq, norm, 0)
     switch p {
     case 0:
@@ -399,4 +399,23 @@ func bceWithLogitsBackward(_ grad: Tensor, _ c: Node, target: Bool) throws(Tenso
     if let weight { out = try out.mul(weight) }
     if reduction == .mean { out = try out.divScalar(.int(Int64(x.count))) }
     return out
+}
+
+/// torch's `mm_mat1_backward`: `grad.mm(mat2.t())`, or for a column-major `mat1` the same
+/// product computed column-major, `mat2.mm(grad.t()).t()`.
+func mmMat1Backward(_ grad: Tensor, _ mat1: Tensor, _ mat2: Tensor) throws(TensorError) -> Tensor {
+    if isColumnMajor(mat1) { return try mat2.mm(try grad.t()).t() }
+    return try grad.mm(try mat2.t())
+}
+
+/// torch's `mm_mat2_backward`: `mat1.t().mm(grad)`, or for a column-major `mat2`
+/// `grad.t().mm(mat1).t()`.
+func mmMat2Backward(_ grad: Tensor, _ mat1: Tensor, _ mat2: Tensor) throws(TensorError) -> Tensor {
+    if isColumnMajor(mat2) { return try grad.t().mm(mat1).t() }
+    return try mat1.t().mm(grad)
+}
+
+/// torch's test in those formulas: `strides[0] == 1 && strides[1] == sizes[0]`.
+private func isColumnMajor(_ m: Tensor) -> Bool {
+    m.strides[0] == 1 && m.strides[1] == m.shape[0]
 }

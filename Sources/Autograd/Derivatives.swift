@@ -182,10 +182,10 @@ public enum Derivatives {
 
         // MARK: Linear algebra
 
-        // mm — self: grad.mm(mat2.t()); mat2: self.t().mm(grad)
+        // mm — self: mm_mat1_backward (grad.mm(mat2.t())); mat2: mm_mat2_backward (self.t().mm(grad))
         Derivative("mm", "MmBackward0",
-                   { c, g in try g.mm(try c.saved(1).t()) },
-                   { c, g in try c.saved(0).t().mm(g) }),
+                   { c, g in try mmMat1Backward(g, c.saved(0), c.saved(1)) },
+                   { c, g in try mmMat2Backward(g, c.saved(0), c.saved(1)) }),
         // mv — self: grad.outer(vec); vec: self.t().mv(grad)
         Derivative("mv", "MvBackward0",
                    { c, g in try g.outer(c.saved(1)) },

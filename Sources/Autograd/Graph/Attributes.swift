@@ -7,6 +7,9 @@ struct Attributes {
     var dims: [Int] = []
     /// `keepdim` of a reduction.
     var keepDim = false
+    /// A reduction called without `dim` (torch's `dim=None`), whose formulas broadcast the
+    /// 0-d gradient instead of restoring reduced dimensions.
+    var noDim = false
     /// The op's Python number: `other` of `x * 2`, an exponent, a base, `p` of a norm.
     var scalar: Scalar = .int(0)
     /// `alpha` of add/sub, or a second number (clamp's max, softplus's threshold).

@@ -122,7 +122,6 @@ extension Tensor {
         if let node = try recordReduction(varRule, dims: dims ?? [], keepDim: keepDim, out) {
             node.save(self)
             node.attributes.scalar = .double(correction)
-            node.attributes.integers = [dims == nil ? 1 : 0]
         }
         return out
     }
@@ -136,7 +135,6 @@ extension Tensor {
             node.save(self)
             node.saveResult(out)
             node.attributes.scalar = .double(correction)
-            node.attributes.integers = [dims == nil ? 1 : 0]
         }
         return out
     }
@@ -236,6 +234,7 @@ extension Tensor {
         if wrapped.isEmpty { wrapped = Array(0..<rank) }
         node.attributes.dims = wrapped.sorted()
         node.attributes.keepDim = keepDim
+        node.attributes.noDim = dims?.isEmpty ?? true
         return node
     }
 
