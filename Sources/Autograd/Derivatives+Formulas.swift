@@ -219,10 +219,10 @@ func amaxBackward(_ grad: Tensor, _ c: Node) throws(TensorError) -> Tensor {
     let x = try c.saved(0)
     // torch's restore_reduced_dims: a reshape to the kept shape
     let kept = c.attributes.keepDim ? grad.shape : x.shape.indices.map { c.attributes.dims.contains($0) ? 1 : x.shape[$0] }
-    let result = try c.result().reshape(kept)
+    let result = c.attributes.keepDim ? try c.result() : try c.result().reshape(kept)
     let mask = try Kernels.compare(.eq, x, result)
     let count = try mask.sum(dims: c.attributes.dims, keepDim: true)
-    let share = try grad.reshape(kept).div(count)
+    let share = try (c.attributes.keepDim ? grad : try grad.reshape(kept)).div(count)
     // torch's scale_grad_by_count: (grad / count) * mask, so a row of NaNs (count 0) gives NaN
     return try share.mul(try mask.converted(to: share.dtype))
 }
@@ -233,7 +233,7 @@ func varBackward(_ grad: Tensor, _ x: Tensor, _ c: Node) throws(TensorError) -> 
     let n = reducedCount(x.shape, dims)
     let correction = c.attributes.scalar.doubleValue
     let whole = x.rank == 0 || c.attributes.noDim
-    let g = whole ? grad : try restoreReduced(grad, c)
+    let g = whole || x.rank == 1 ? grad : try restoreReduced(grad, c)   // torch unsqueezes for rank > 1 only
     if whole && Double(n) - correction <= 0 {
         // torch: 2 / dof is infinite, times (self - mean): NaN where self equals the mean
         let equal = try Kernels.compare(.eq, x, try x.mean())

@@ -130,6 +130,6 @@ extension Tensor {
     /// True when two elements share a memory location (a stride-0 dimension of size > 1, as in
     /// an expanded tensor): torch refuses to write into such a tensor in place.
     var hasInternalOverlap: Bool {
-        zip(shape, strides).contains { size, stride in size > 1 && stride == 0 }
+        count > 1 && zip(shape, strides).contains { size, stride in size > 1 && stride == 0 }
     }
 }
