@@ -275,8 +275,12 @@ func normBackward(_ grad: Tensor, _ c: Node) throws(TensorError) -> Tensor {
     case ..<1:
         let scaledSelf = try x.sgn().mul(try x.abs().pow(.double(p - 1))).maskedFill(try Kernels.compare(.eq, x, 0), 0)
         return try scaledSelf.mul(g).mul(try norm.pow(.double(1 - p)))
-    default:
+    case ..<2:
         let scaledSelf = try x.sgn().mul(try x.abs().pow(.double(p - 1)))
+        let scale = try g.div(try norm.pow(.double(p - 1))).maskedFill(zeroNorm, 0)
+        return try scaledSelf.mul(scale)
+    default:
+        let scaledSelf = try x.mul(try x.abs().pow(.double(p - 2)))
         let scale = try g.div(try norm.pow(.double(p - 1))).maskedFill(zeroNorm, 0)
         return try scaledSelf.mul(scale)
     }

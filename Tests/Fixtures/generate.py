@@ -533,6 +533,84 @@ program("view-inplace-no-grad-then-backward", [
     {"op": "backward", "inputs": [{"op": "sum", "inputs": ["y"]}]}],
     ["x", "y"])
 
+# Found by the differential test (difftest.py); each was a divergence from torch or a crash.
+program("found-var-mean-0d-with-dim", [
+    leaf("x", 0.65), {"out": "v", "op": "var", "inputs": ["x"], "attrs": {"dim": 0}},
+    {"out": "m", "op": "mean", "inputs": ["x"], "attrs": {"dim": [0]}},
+    {"op": "backward", "inputs": [{"op": "add", "inputs": ["v", "m"]}]}],
+    ["x", "v", "m"])
+program("found-var-no-degrees-of-freedom", [
+    leaf("x", [-0.02]), {"out": "v", "op": "var", "inputs": ["x"], "attrs": {"correction": 2}},
+    {"op": "backward", "inputs": ["v"]}],
+    ["x", "v"])
+program("found-amax-nan-row", [
+    leaf("x", [[1.75, -1.0, 3.0], [0.5, 2.0, 2.0]]), {"out": "l", "op": "log", "inputs": ["x"]},
+    {"out": "a", "op": "amax", "inputs": ["l"], "attrs": {"dim": -1}},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": ["a"]}]}],
+    ["x", "a"])
+program("found-sign-of-nan", [
+    leaf("x", [0.5, -0.82, 1.71]), {"out": "l", "op": "log", "inputs": ["x"]},
+    {"out": "n", "op": "norm", "inputs": ["l"], "attrs": {"p": 1}},
+    {"out": "s", "op": "sign", "inputs": ["l"]},
+    {"op": "backward", "inputs": ["n"]}],
+    ["x", "n", "s"])
+program("found-inf-norm-nan", [
+    leaf("x", [[1.0, -2.0], [0.5, 3.0]]), {"out": "r", "op": "rsqrt", "inputs": ["x"]},
+    {"out": "n", "op": "norm", "inputs": ["r"], "attrs": {"p": "inf"}},
+    {"out": "m", "op": "norm", "inputs": ["x"], "attrs": {"p": "inf", "dim": 0}},
+    {"op": "backward", "inputs": [{"op": "add", "inputs": [{"op": "sum", "inputs": ["m"]}, "n"]}]}],
+    ["x", "n", "m"])
+program("found-pow-half-of-minus-infinity", [
+    {"out": "x", "op": "tensor", "attrs": {"data": ["-Infinity", 4.0, -1.0]}},
+    {"out": "h", "op": "pow", "inputs": ["x", 0.5]}, {"out": "c", "op": "pow", "inputs": ["x", 3]},
+    {"out": "r", "op": "pow", "inputs": ["x", -0.5]}],
+    ["h", "c", "r"])
+program("found-relu-of-nan", [
+    leaf("x", [-0.27, 0.04, 0.57]), {"out": "l", "op": "log", "inputs": ["x"]},
+    {"out": "r", "op": "relu", "inputs": ["l"]},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": ["r"]}]}],
+    ["x", "r"])
+program("found-clamp-of-nan", [
+    leaf("x", [1.48, -1.98, 0.5]), {"out": "l", "op": "log", "inputs": ["x"]},
+    {"out": "c", "op": "clamp", "inputs": ["l"], "attrs": {"min": -0.5, "max": 1.5}},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": ["c"]}]}],
+    ["x", "c"])
+program("found-clamp-mixed-bounds-error", [
+    leaf("x", [1.0, 2.0]), {"out": "c", "op": "clamp", "inputs": ["x"], "attrs": {"min": "x", "max": 1.0}}],
+    ["c"])
+program("found-partial-overlap-error", [
+    leaf("x", [-0.76, 0.5]), {"out": "y", "op": "log_softmax", "inputs": ["x"], "attrs": {"dim": 0}},
+    {"out": "s", "op": "select", "inputs": ["y", 0, -1]},
+    {"op": "mul_", "inputs": ["y", "s"]}],
+    ["y"], message="some elements of the input tensor and the written-to tensor refer to a single memory location")
+program("found-saved-result-checked-first", [
+    leaf("x", -1.24), {"out": "p", "op": "prod", "inputs": ["x"], "attrs": {"dim": -1}},
+    {"op": "sub_", "inputs": ["p", 2]},
+    {"op": "backward", "inputs": ["p"]}],
+    ["x"], message="modified by an inplace operation")
+program("found-mse-loss-broadcast", [
+    leaf("x", [[[1.35, -1.11, 1.28]], [[-0.05, -0.05, -1.24]]]), leaf("t", [[0.51, 1.8, 0.77]]),
+    {"out": "l", "op": "mse_loss", "inputs": ["x", "t"]},
+    {"out": "a", "op": "l1_loss", "inputs": ["t", "x"], "attrs": {"reduction": "sum"}},
+    {"op": "backward", "inputs": [{"op": "add", "inputs": ["l", "a"]}]}],
+    ["x", "t", "l", "a"])
+program("found-bce-target-size-error", [
+    leaf("x", [0.5, 1.0, -1.0]),
+    {"out": "l", "op": "binary_cross_entropy_with_logits", "inputs": ["x", [[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]]]}],
+    ["l"], message="must be the same as input size")
+program("found-second-order-graph-names", [
+    leaf("a", [[0.5, 1.85, 1.4], [0.58, 1.88, 0.37]]), leaf("b", [1.39, 0.2, -0.7]),
+    {"out": "m", "op": "matmul", "inputs": [{"op": "mse_loss", "inputs": ["a", "a"], "attrs": {"reduction": "none"}}, {"op": "t", "inputs": ["a"]}]},
+    {"out": "v", "op": "var", "inputs": ["b"]}, {"out": "s", "op": "std", "inputs": ["a"], "attrs": {"dim": 0}},
+    {"out": "n", "op": "norm", "inputs": ["b"], "attrs": {"p": 3}}, {"out": "q", "op": "prod", "inputs": ["b"]},
+    {"out": "w", "op": "where", "inputs": [{"op": "gt", "inputs": ["b", 0]}, "b", {"op": "abs", "inputs": ["b"]}]},
+    {"out": ["ga", "gb"], "op": "grad", "inputs": [{"op": "add", "inputs": [
+        {"op": "add", "inputs": [{"op": "sum", "inputs": ["m"]}, {"op": "add", "inputs": ["v", {"op": "sum", "inputs": ["s"]}]}]},
+        {"op": "add", "inputs": [{"op": "add", "inputs": ["n", "q"]}, {"op": "sum", "inputs": [{"op": "clamp", "inputs": ["w"], "attrs": {"min": 0.3}}]}]}]}, "a", "b"],
+     "attrs": {"create_graph": True}},
+    {"op": "backward", "inputs": [{"op": "add", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["ga", "ga"]}]}, {"op": "sum", "inputs": [{"op": "mul", "inputs": ["gb", "gb"]}]}]}]}],
+    ["a", "b", "ga", "gb"])
+
 
 # ---------------------------------------------------------------- programs
 
