@@ -597,6 +597,12 @@ program("found-bce-target-size-error", [
     leaf("x", [0.5, 1.0, -1.0]),
     {"out": "l", "op": "binary_cross_entropy_with_logits", "inputs": ["x", [[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]]]}],
     ["l"], message="must be the same as input size")
+program("found-inplace-saves-a-clone", [
+    leaf("x", [[[-0.83, 1.28, -1.53]], [[1.67, 1.17, 1.97]]]), {"out": "y", "op": "add", "inputs": ["x", 0.5]},
+    {"op": "mul_", "inputs": ["y", "x"]},
+    {"out": "g", "op": "grad", "inputs": [{"op": "sum", "inputs": ["y"]}, "x"], "attrs": {"create_graph": True}},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["g", "g"]}]}]}],
+    ["x", "y", "g"])
 program("found-second-order-graph-names", [
     leaf("a", [[0.5, 1.85, 1.4], [0.58, 1.88, 0.37]]), leaf("b", [1.39, 0.2, -0.7]),
     {"out": "m", "op": "matmul", "inputs": [{"op": "mse_loss", "inputs": ["a", "a"], "attrs": {"reduction": "none"}}, {"op": "t", "inputs": ["a"]}]},

@@ -10,6 +10,7 @@ private let zeroRule = Derivatives.named("zero_")
 private let fillRule = Derivatives.named("fill_.Scalar")
 private let fillTensorRule = Derivatives.named("fill_.Tensor")
 private let copyRule = Derivatives.named("copy_")
+private let cloneRule = Derivatives.named("clone")
 
 extension Tensor {
     /// `x.add_(other, alpha)`. Backward: AddBackward0.
@@ -141,6 +142,7 @@ extension Tensor {
         }
         let source = recording ? try snapshot() : self
         let result = try compute(source)
+        if recording, source.requiresGrad, let node = result.gradFn { saveOriginalAsClone(source, in: node) }
         if !castsFreely && !Self.canCast(result.dtype, to: dtype) {
             throw .evaluation("result type \(result.dtype.scalarTypeName) can't be cast to the desired output type \(dtype.scalarTypeName)")
         }
@@ -176,6 +178,19 @@ extension Tensor {
             return low...high
         }
         return extent(self).overlaps(extent(other))
+    }
+
+    /// torch saves an in-place op's original `self` as `self.clone()`, recorded: under
+    /// create_graph the saved value leads back through CloneBackward0 (the node's own edge still
+    /// goes straight to the original history).
+    private func saveOriginalAsClone(_ original: Tensor, in node: Node) {
+        guard node.savedTensors.contains(where: { $0.tensor === original }) else { return }
+        let clone = original.alias()
+        clone.viewBase = nil
+        guard cloneRule.record(original, output: clone) != nil else { return }
+        node.savedTensors.updateEach { entry in
+            if entry.tensor === original { entry = SavedTensor(input: clone) }
+        }
     }
 
     /// A copy of this tensor's values carrying its history (same `grad_fn`), the stand-in for
