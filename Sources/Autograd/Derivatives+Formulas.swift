@@ -218,7 +218,10 @@ func selectingReductionBackward(_ grad: Tensor, _ c: Node) throws(TensorError) -
 func amaxBackward(_ grad: Tensor, _ c: Node) throws(TensorError) -> Tensor {
     let x = try c.saved(0)
     // torch's restore_reduced_dims: a reshape to the kept shape
-    let kept = c.attributes.keepDim ? grad.shape : x.shape.indices.map { c.attributes.dims.contains($0) ? 1 : x.shape[$0] }
+    // (for a 0-d input each dim adds a size-1 dimension, and the walk sums the extra away)
+    let kept = c.attributes.keepDim ? grad.shape
+        : x.rank == 0 ? c.attributes.dims.map { _ in 1 }
+        : x.shape.indices.map { c.attributes.dims.contains($0) ? 1 : x.shape[$0] }
     let result = c.attributes.keepDim ? try c.result() : try c.result().reshape(kept)
     let mask = try Kernels.compare(.eq, x, result)
     let count = try mask.sum(dims: c.attributes.dims, keepDim: true)

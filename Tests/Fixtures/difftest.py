@@ -26,6 +26,9 @@ POSITIVE = {"sqrt", "log", "rsqrt", "log1p"}
 BINARY = ["add", "sub", "mul", "div", "maximum", "minimum", "pow", "matmul", "rsub"]
 REDUCE = ["sum", "mean", "amax", "amin", "logsumexp", "var", "std", "norm", "prod", "softmax", "log_softmax"]
 INPLACE = ["add_", "mul_", "sub_", "div_", "clamp_", "zero_"]
+MORE = ["index_list", "permute", "split", "chunk", "nll", "bce", "ce_probs", "outer", "linear", "flatten_dims",
+        "squeeze_dim", "gelu_tanh", "softplus_beta", "clamp_min", "detach", "no_grad", "retain_grad", "min_binary", "argmax",
+        "logsumexp_keep", "bmm_self", "where_scalar", "std_dim_keep"]
 LOSSES = ["mse_loss", "l1_loss", "binary_cross_entropy_with_logits", "smooth_where", "clamp_tensor", "max_dim", "expand", "transpose", "cross_entropy"]
 
 
@@ -60,14 +63,14 @@ def random_program(r):
         steps.append({"out": name, "op": "tensor", "attrs": {**literal(shape, r, positive), "requires_grad": True}})
         names.append(name)
     last = names[-1]
-    for _ in range(r.randint(1, 6)):
+    for _ in range(r.randint(1, 7)):
         kind = r.random()
         a = r.choice(names)
         out = fresh()
-        if kind < 0.3:
+        if kind < 0.22:
             op = r.choice(UNARY)
             steps.append({"out": out, "op": op, "inputs": [a]})
-        elif kind < 0.6:
+        elif kind < 0.45:
             op = r.choice(BINARY)
             b = r.choice(names + [2, 0.5, -1])
             inputs = [a, b] if r.random() < 0.8 else [b, a]
@@ -76,7 +79,7 @@ def random_program(r):
             if op == "matmul" and not isinstance(inputs[1], str):
                 inputs[1] = a
             steps.append({"out": out, "op": op, "inputs": inputs})
-        elif kind < 0.8:
+        elif kind < 0.6:
             op = r.choice(REDUCE)
             attrs = {}
             if op in ("softmax", "log_softmax"):
@@ -93,7 +96,7 @@ def random_program(r):
             if op == "norm" and r.random() < 0.5:
                 attrs["p"] = r.choice([1, 3, "inf"])
             steps.append({"out": out, "op": op, "inputs": [a], **({"attrs": attrs} if attrs else {})})
-        elif kind < 0.85:
+        elif kind < 0.7:
             op = r.choice(LOSSES)
             b = r.choice(names)
             if op in ("mse_loss", "l1_loss", "binary_cross_entropy_with_logits"):
@@ -112,6 +115,66 @@ def random_program(r):
             else:
                 steps.append({"out": out, "op": "cross_entropy", "inputs": [a, {"op": "tensor", "attrs": {"data": [0, 1], "dtype": "int64"}}],
                               "attrs": {"label_smoothing": r.choice([0, 0.1])}})
+        elif kind < 0.88:
+            op = r.choice(MORE)
+            b = r.choice(names)
+            if op == "index_list":
+                call = {"op": "index", "inputs": [a], "attrs": {"index": [r.choice([[0, 0], [-1, 0], [0]])]}}
+            elif op == "permute":
+                call = {"op": "permute", "inputs": [a], "attrs": {"dims": r.choice([[1, 0], [0], [2, 0, 1]])}}
+            elif op in ("split", "chunk"):
+                attrs = {"split_size_or_sections": r.choice([1, 2])} if op == "split" else {"chunks": r.choice([1, 2, 3])}
+                attrs["dim"] = r.choice([0, -1])
+                steps.append({"out": [out, out + "b"], "op": op, "inputs": [a], "attrs": attrs})
+                names.append(out)
+                last = out
+                continue
+            elif op == "nll":
+                call = {"op": "nll_loss", "inputs": [{"op": "log_softmax", "inputs": [a], "attrs": {"dim": -1}},
+                                                     {"op": "tensor", "attrs": {"data": [0, 2], "dtype": "int64"}}],
+                        "attrs": {"reduction": r.choice(["mean", "sum", "none"])}}
+            elif op == "bce":
+                call = {"op": "binary_cross_entropy", "inputs": [{"op": "sigmoid", "inputs": [a]}, {"op": "sigmoid", "inputs": [{"op": "detach", "inputs": [b]}]}],
+                        "attrs": {"reduction": r.choice(["mean", "sum", "none"])}}
+            elif op == "ce_probs":
+                call = {"op": "cross_entropy", "inputs": [a, {"op": "softmax", "inputs": [{"op": "detach", "inputs": [b]}], "attrs": {"dim": -1}}]}
+            elif op == "outer":
+                call = {"op": "outer", "inputs": [a, b]}
+            elif op == "linear":
+                call = {"op": "linear", "inputs": [a, b]}
+            elif op == "flatten_dims":
+                call = {"op": "flatten", "inputs": [a], "attrs": {"start_dim": 0, "end_dim": r.choice([0, -1, 1])}}
+            elif op == "squeeze_dim":
+                call = {"op": "squeeze", "inputs": [a], "attrs": {"dim": r.choice([0, -1, [0, -1]])}}
+            elif op == "gelu_tanh":
+                call = {"op": "gelu", "inputs": [a], "attrs": {"approximate": "tanh"}}
+            elif op == "softplus_beta":
+                call = {"op": "softplus", "inputs": [a], "attrs": {"beta": 2, "threshold": 1}}
+            elif op == "clamp_min":
+                call = {"op": "clamp", "inputs": [a], "attrs": {"min": r.choice([0, -0.5, 1])}}
+            elif op == "detach":
+                call = {"op": "detach", "inputs": [a]}
+            elif op == "no_grad":
+                steps.append({"no_grad": [{"out": out, "op": "mul", "inputs": [a, 2]}]})
+                names.append(out)
+                last = out
+                continue
+            elif op == "retain_grad":
+                steps.append({"op": "retain_grad", "inputs": [a]})
+                continue
+            elif op == "min_binary":
+                call = {"op": r.choice(["max", "min"]), "inputs": [a, b]}
+            elif op == "argmax":
+                call = {"op": r.choice(["argmax", "argmin"]), "inputs": [a], "attrs": r.choice([{}, {"dim": 0}, {"dim": -1, "keepdim": True}])}
+            elif op == "logsumexp_keep":
+                call = {"op": "logsumexp", "inputs": [a], "attrs": {"dim": r.choice([0, [0, -1]]), "keepdim": True}}
+            elif op == "bmm_self":
+                call = {"op": "bmm", "inputs": [a, {"op": "transpose", "inputs": [a, 1, 2]}]}
+            elif op == "where_scalar":
+                call = {"op": "where", "inputs": [{"op": "lt", "inputs": [a, b]}, a, 0.5]}
+            else:
+                call = {"op": "std", "inputs": [a], "attrs": {"dim": 0, "keepdim": True, "correction": r.choice([0, 1])}}
+            steps.append({"out": out, **call})
         elif kind < 0.92:
             op = r.choice(["reshape", "unsqueeze", "squeeze", "index", "select", "cat", "stack", "flatten"])
             if op == "reshape":

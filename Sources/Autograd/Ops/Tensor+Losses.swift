@@ -181,6 +181,11 @@ extension Tensor {
             var product = try logProbabilities.mul(smoothed)
             if let weight { product = try product.mul(try weight.view(classShape(weight, classDim))) }
             switch reduction {
+            case .mean where count == 0:
+                // torch: -(input * target * weight).sum().fill_(NaN)
+                let total = try product.sum()
+                try total.fill_(.double(.nan))
+                return try total.neg()
             case .mean: return try product.sum().neg().divScalar(.double(Double(count) / Double(classes)))
             case .sum: return try product.sum().neg()
             case .none: return try product.sum(dims: [classDim]).neg()

@@ -48,8 +48,8 @@ extension Tensor {
 
     /// `torch.flatten(x, start_dim, end_dim)`; answers `self` when there is nothing to merge.
     public func flatten(startDim: Int = 0, endDim: Int = -1) throws(TensorError) -> Tensor {
-        if rank == 0 { return try reshape([1]) }
         let start = try Shape.wrap(startDim, rank: rank), end = try Shape.wrap(endDim, rank: rank)
+        if rank == 0 { return try reshape([1]) }
         guard start <= end else { throw .evaluation("flatten() has invalid args: start_dim cannot come after end_dim") }
         if start == end { return self }
         let merged = shape[start...end].reduce(1, *)
