@@ -265,8 +265,8 @@ public enum Derivatives {
         // index.Tensor — self: index_put(zeros_like(self), indices, grad, accumulate=True)
         Derivative("index.Tensor", "IndexBackward0",
                    { c, g in try g.indexPutIntoZeros(c.attributes.payload as! AdvancedIndex) }),
-        // index_put (into zeros, accumulating) — values: grad[indices]
-        Derivative("index_put", "IndexPutBackward0",
+        // _index_put_impl_ (into zeros, accumulating: index's backward) — values: grad[indices]
+        Derivative("index_put", "IndexPutImplBackward0",
                    { c, g in try g.gatherIndexed(c.attributes.payload as! AdvancedIndex) }),
         // gather — self: scatter_add(zeros(self.sizes()), dim, index, grad)
         Derivative("gather", "GatherBackward0", { c, g in

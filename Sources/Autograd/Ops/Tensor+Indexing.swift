@@ -184,7 +184,7 @@ extension Tensor {
     }
 
     /// Zeros of the plan's input shape with `self` (shaped like the indexing result) added at the
-    /// indexed positions; repeated positions accumulate. Backward: IndexPutBackward0.
+    /// indexed positions; repeated positions accumulate. Backward: IndexPutImplBackward0 (torch's index_backward runs `_index_put_impl_`).
     func indexPutIntoZeros(_ plan: AdvancedIndex) throws(TensorError) -> Tensor {
         let out = try Kernels.scatterIndexed(self, plan)
         indexPutRule.record(self, output: out)?.attributes.payload = plan

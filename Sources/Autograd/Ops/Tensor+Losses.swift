@@ -76,9 +76,9 @@ extension Tensor {
             throw .evaluation("Using a target size (\(Shape.torchSize(target.shape))) that is different to the input size (\(Shape.torchSize(shape))) is deprecated. Please ensure they have the same size.")
         }
         try requireConstant(weight, "weight", of: "binary_cross_entropy")
-        let values = doubles()
-        if values.contains(where: { !($0 >= 0 && $0 <= 1) }) {
-            throw .evaluation("all elements of input should be between 0 and 1")
+        for (x, t) in zip(doubles(), target.doubles()) {   // torch checks each element's input, then its target
+            guard x >= 0 && x <= 1 else { throw .evaluation("all elements of input should be between 0 and 1") }
+            guard t >= 0 && t <= 1 else { throw .evaluation("all elements of target should be between 0 and 1") }
         }
         let loss = try Kernels.floatingMap(self, target) { (x: Double, t: Double) in
             -(t * Swift.max(Double.log(x), -100) + (1 - t) * Swift.max(Double.log(1 - x), -100))
@@ -103,6 +103,7 @@ extension Tensor {
         guard target.shape == shape else {
             throw .evaluation("Target size (\(Shape.torchSize(target.shape))) must be the same as input size (\(Shape.torchSize(shape)))")
         }
+        guard dtype.isFloatingPoint else { throw .evaluation("\"log_sigmoid_cpu\" not implemented for '\(dtype.scalarTypeName)'") }
         try requireConstant(weight, "weight", of: "binary_cross_entropy_with_logits")
         try requireConstant(posWeight, "pos_weight", of: "binary_cross_entropy_with_logits")
         let out = try context.withGradMode(false) { () throws(TensorError) in

@@ -87,6 +87,7 @@ extension Tensor {
     /// `torch.nn.functional.softplus(x, beta, threshold)`: `log(1 + exp(beta x)) / beta`,
     /// the identity where `beta x > threshold`. Backward: SoftplusBackward0.
     public func softplus(beta: Double = 1, threshold: Double = 20) throws(TensorError) -> Tensor {
+        guard dtype.isFloatingPoint else { throw .evaluation("\"softplus_cpu\" not implemented for '\(dtype.scalarTypeName)'") }
         let out = try Kernels.softplus(self, beta: beta, threshold: threshold)
         if let node = softplusRule.record(self, output: out) {
             node.save(self)
