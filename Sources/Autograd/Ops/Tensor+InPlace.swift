@@ -71,7 +71,7 @@ extension Tensor {
 
     /// `x.zero_()`. Backward: ZeroBackward0.
     public func zero_() throws(TensorError) {
-        try inPlace(operands: []) { (x) throws(TensorError) in
+        try inPlace(operands: [], fills: true) { (x) throws(TensorError) in
             let out = try Tensor.zeros(x.shape, dtype: x.dtype, context: x.context)
             zeroRule.record(x, output: out)
             return out
@@ -80,7 +80,7 @@ extension Tensor {
 
     /// `x.fill_(number)`. Backward: FillBackward2.
     public func fill_(_ value: Scalar) throws(TensorError) {
-        try inPlace(operands: []) { (x) throws(TensorError) in
+        try inPlace(operands: [], fills: true) { (x) throws(TensorError) in
             let out = try Tensor.full(x.shape, value, dtype: x.dtype, context: x.context)
             fillRule.record(x, output: out)
             return out
@@ -92,7 +92,7 @@ extension Tensor {
         guard value.rank == 0 else {
             throw .evaluation("fill_ only supports 0-dimension value tensor but got tensor with \(value.rank) dimensions.")
         }
-        try inPlace(operands: [value]) { (x) throws(TensorError) in
+        try inPlace(operands: [value], fills: true) { (x) throws(TensorError) in
             let out = try Tensor.uninitialized(x.shape, x.dtype, x.context)
             Kernels.copy(from: value, into: out)
             fillTensorRule.record(x, value, output: out)
@@ -115,7 +115,9 @@ extension Tensor {
 
     /// Runs `compute` on a snapshot of `self` (recorded) or on `self` (not recorded), then
     /// writes the result into `self`: torch's checks, version bump and history rebase.
-    private func inPlace(operands: [Tensor], castsFreely: Bool = false,
+    /// `fills`: zero_ and fill_ write one value everywhere, which torch allows into an
+    /// expanded tensor; the other ops refuse to write into overlapping elements.
+    private func inPlace(operands: [Tensor], castsFreely: Bool = false, fills: Bool = false,
                          _ compute: (Tensor) throws(TensorError) -> Tensor) throws(TensorError) {
         let recording = context.isGradEnabled && (requiresGrad || operands.contains { $0.requiresGrad })
         if context.isGradEnabled {
@@ -129,7 +131,7 @@ extension Tensor {
         if operands.contains(where: partiallyOverlaps) {
             throw .evaluation("unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location. Please clone() the tensor before performing the operation.")
         }
-        if hasInternalOverlap {
+        if !fills && hasInternalOverlap {
             throw .evaluation("unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.")
         }
         if context.isGradEnabled, isNoGradView, let base = viewBase, base.requiresGrad {
