@@ -603,6 +603,30 @@ program("found-inplace-saves-a-clone", [
     {"out": "g", "op": "grad", "inputs": [{"op": "sum", "inputs": ["y"]}, "x"], "attrs": {"create_graph": True}},
     {"op": "backward", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["g", "g"]}]}]}],
     ["x", "y", "g"])
+program("found-amax-0d-with-dim-second-order", [
+    leaf("x", -1.1), {"out": "a", "op": "amax", "inputs": ["x"], "attrs": {"dim": -1}},
+    {"out": "g", "op": "grad", "inputs": [{"op": "log_softmax", "inputs": ["a"], "attrs": {"dim": 0}}, "x"], "attrs": {"create_graph": True}}],
+    ["x", "a", "g"])
+program("found-flatten-0d-dims-error", [
+    leaf("x", 0.5), {"out": "f", "op": "flatten", "inputs": ["x"], "attrs": {"start_dim": 0, "end_dim": 1}}],
+    ["f"], message="Dimension out of range")
+program("found-cross-entropy-probabilities-empty", [
+    {"out": "x", "op": "tensor", "attrs": {"data": [], "shape": [0, 3], "requires_grad": True}},
+    {"out": "l", "op": "cross_entropy", "inputs": ["x", {"op": "tensor", "attrs": {"data": [], "shape": [0, 3]}}]},
+    {"op": "backward", "inputs": ["l"]}],
+    ["x", "l"])
+program("found-bce-target-range-error", [
+    leaf("x", [0.2, 0.7]), {"out": "l", "op": "binary_cross_entropy", "inputs": ["x", ["NaN", 0.5]]}],
+    ["l"], message="all elements of target should be between 0 and 1")
+program("found-softplus-integer-error", [
+    {"out": "i", "op": "tensor", "attrs": {"data": [1, 2], "dtype": "int64"}},
+    {"out": "s", "op": "softplus", "inputs": ["i"]}],
+    ["s"], message="not implemented for 'Long'")
+program("found-zero-expanded", [
+    leaf("x", [[1.29], [1.25], [-1.16]]), {"out": "s", "op": "std", "inputs": ["x"], "attrs": {"dim": 0, "keepdim": True}},
+    {"out": "e", "op": "expand", "inputs": ["s", 2, -1, -1]}, {"op": "zero_", "inputs": ["e"]},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": ["e"]}]}],
+    ["x", "s", "e"], message="more than one element of the written-to tensor refers to a single memory location")
 program("found-second-order-graph-names", [
     leaf("a", [[0.5, 1.85, 1.4], [0.58, 1.88, 0.37]]), leaf("b", [1.39, 0.2, -0.7]),
     {"out": "m", "op": "matmul", "inputs": [{"op": "mse_loss", "inputs": ["a", "a"], "attrs": {"reduction": "none"}}, {"op": "t", "inputs": ["a"]}]},

@@ -15,11 +15,14 @@ private let copySlicesRule = Derivatives.named("copy_slices")
 final class ViewPlacement {
     let viewShape: [Int]
     let baseShape: [Int]
+    /// The view has elements that share a location (an expanded view).
+    let overlaps: Bool
     private let plan: AdvancedIndex
 
     init(view: Tensor, base: Tensor) throws(TensorError) {
         viewShape = view.shape
         baseShape = base.shape
+        overlaps = view.hasInternalOverlap
         // A storage position back to the base's row-major index: the base is a root tensor, never
         // overlapping, so taking its dimensions by decreasing stride decomposes the position.
         let order = base.strides.indices.sorted { base.strides[$0] > base.strides[$1] }
@@ -65,6 +68,11 @@ final class CopySlices {
     /// op's gradient for its input, then the op's gradients for its other inputs.
     func backward(_ node: Node, _ grad: Tensor) throws -> [Tensor?] {
         try node.checkNotReleased()
+        if placement.overlaps {
+            // torch copies the op's gradient into the view's slice of the base's: refused when
+            // the view's elements overlap
+            throw TensorError.evaluation("unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.")
+        }
         let slice = try placement.gather(grad)
         var results: [Tensor?]
         switch op.derivative.rule {
