@@ -188,6 +188,7 @@ func prodBackward(_ grad: Tensor, _ c: Node, dim: Int?) throws(TensorError) -> T
         // torch: prod_safe_zeros_backward(grad, input.view(-1), 0).view_as(input)
         return try grad.mul(try x.reshape([-1]).exclusiveProduct(dim: 0)).view(x.shape)
     }
+    if x.shape[dim] == 1 { return g }   // prod_safe_zeros_backward: nothing else to multiply
     return try g.mul(try x.exclusiveProduct(dim: dim))
 }
 
@@ -205,9 +206,8 @@ func evenlyDistributeBackward(_ grad: Tensor, _ x: Tensor, _ result: Tensor) thr
 func selectingReductionBackward(_ grad: Tensor, _ c: Node) throws(TensorError) -> Tensor {
     let d = c.attributes.dims[0]
     let shape = c.inputShape(0)
-    if shape.isEmpty { return grad }
     var g = grad, indices = try c.saved(0)
-    if !c.attributes.keepDim {
+    if !c.attributes.keepDim && !shape.isEmpty {
         g = try g.unsqueeze(d)
         indices = indices.rawUnsqueeze(d)
     }

@@ -627,6 +627,19 @@ program("found-zero-expanded", [
     {"out": "e", "op": "expand", "inputs": ["s", 2, -1, -1]}, {"op": "zero_", "inputs": ["e"]},
     {"op": "backward", "inputs": [{"op": "sum", "inputs": ["e"]}]}],
     ["x", "s", "e"], message="more than one element of the written-to tensor refers to a single memory location")
+program("found-min-dim-0d-second-order", [
+    leaf("x", 0.54), {"out": ["m", "i"], "op": "min", "inputs": ["x"], "attrs": {"dim": 0}},
+    {"out": "g", "op": "grad", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["m", "x"]}]}, "x"], "attrs": {"create_graph": True}},
+    {"op": "backward", "inputs": [{"op": "mul", "inputs": ["g", "g"]}]}],
+    ["x", "m", "i", "g"])
+program("found-prod-zero-size-one-dim", [
+    leaf("x", [[-0.03], [0.0], [-0.91]]), {"out": "p", "op": "prod", "inputs": ["x"], "attrs": {"dim": -1}},
+    {"out": "g", "op": "grad", "inputs": [{"op": "sum", "inputs": ["p"]}, "x"], "attrs": {"create_graph": True}}],
+    ["x", "p", "g"])
+program("found-gelu-integer-error", [
+    {"out": "i", "op": "tensor", "attrs": {"data": [1, 2], "dtype": "int64"}},
+    {"out": "s", "op": "gelu", "inputs": ["i"]}],
+    ["s"], message="not implemented for 'Long'")
 program("found-second-order-graph-names", [
     leaf("a", [[0.5, 1.85, 1.4], [0.58, 1.88, 0.37]]), leaf("b", [1.39, 0.2, -0.7]),
     {"out": "m", "op": "matmul", "inputs": [{"op": "mse_loss", "inputs": ["a", "a"], "attrs": {"reduction": "none"}}, {"op": "t", "inputs": ["a"]}]},

@@ -76,6 +76,7 @@ extension Tensor {
 
     /// `torch.nn.functional.gelu`, exact or tanh-approximated. Backward: GeluBackward0.
     public func gelu(tanhApproximation: Bool = false) throws(TensorError) -> Tensor {
+        guard dtype.isFloatingPoint else { throw .evaluation("\"GeluKernelImpl\" not implemented for '\(dtype.scalarTypeName)'") }
         let out = try Kernels.unary(tanhApproximation ? .geluTanh : .gelu, self)
         if let node = geluRule.record(self, output: out) {
             node.save(self)
