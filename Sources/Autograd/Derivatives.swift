@@ -210,6 +210,8 @@ public enum Derivatives {
         Derivative("view", "ViewBackward0", { c, g in try g.reshape(c.inputShape(0)) }),
         // _unsafe_view — self: grad.reshape(self.sizes())
         Derivative("_unsafe_view", "UnsafeViewBackward0", { c, g in try g.reshape(c.inputShape(0)) }),
+        // _reshape_alias (reshape of a strided tensor that needs no copy) — self: grad.reshape(self.sizes())
+        Derivative("_reshape_alias", "ReshapeAliasBackward0", { c, g in try g.reshape(c.inputShape(0)) }),
         // expand — self: at::sum_to(grad, self.sizes())
         Derivative("expand", "ExpandBackward0", { c, g in try g.sumTo(c.inputShape(0)) }),
         // permute — self: grad.permute(inverse of dims)

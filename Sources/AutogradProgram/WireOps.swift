@@ -249,9 +249,17 @@ enum WireOps {
             }
         }
         if let l = number(lo), let h = number(hi) { return try numbers(x, l, h) }
-        // torch has clamp(Tensor, Scalar?, Scalar?) and clamp(Tensor, Tensor?, Tensor?), no mix
-        if case .scalar? = lo, case .bound(.tensor)? = hi { throw a.typeError(clampMix("Scalar", "Tensor")) }
-        if case .bound(.tensor)? = lo, case .scalar? = hi { throw a.typeError(clampMix("Tensor", "Scalar")) }
+        // torch has clamp(Tensor, Scalar?, Scalar?) and clamp(Tensor, Tensor?, Tensor?), no mix;
+        // its argument parser takes a 0-d tensor that needs no gradient as a Number
+        func asNumber(_ t: Tensor) throws -> Scalar? { t.rank == 0 && !t.requiresGrad ? try t.item() : nil }
+        if case .scalar(let l)? = lo, case .bound(.tensor(let t))? = hi {
+            guard let h = try asNumber(t) else { throw a.typeError(clampMix("Scalar", "Tensor")) }
+            return try numbers(x, l, h)
+        }
+        if case .bound(.tensor(let t))? = lo, case .scalar(let h)? = hi {
+            guard let l = try asNumber(t) else { throw a.typeError(clampMix("Tensor", "Scalar")) }
+            return try numbers(x, l, h)
+        }
         return try tensors(x, try tensor(lo), try tensor(hi))
     }
 
@@ -353,7 +361,7 @@ enum WireOps {
     // MARK: Linear algebra
 
     static let linearAlgebra: [WireOp] = [
-        WireOp("matmul", 2...2, rules: ["mm", "mv", "dot", "bmm", "squeeze_.dim", "_unsafe_view", "view", "expand", "transpose.int", "t", "clone", "unsqueeze", "squeeze.dim"]) { a in
+        WireOp("matmul", 2...2, rules: ["mm", "mv", "dot", "bmm", "squeeze_.dim", "_unsafe_view", "_reshape_alias", "view", "expand", "transpose.int", "t", "clone", "unsqueeze", "squeeze.dim"]) { a in
             .tensor(try a.tensor(0).matmul(try a.tensor(1, "other")))
         },
         WireOp("mm", 2...2, rules: ["mm"]) { a in .tensor(try a.tensor(0).mm(try a.tensor(1, "mat2"))) },
@@ -375,7 +383,7 @@ enum WireOps {
     // MARK: Shapes
 
     static let shapes: [WireOp] = [
-        WireOp("reshape", 1...9, "shape", rules: ["view", "_unsafe_view", "clone"]) { a in
+        WireOp("reshape", 1...9, "shape", rules: ["view", "_reshape_alias", "_unsafe_view", "clone"]) { a in
             .tensor(try a.tensor(0).reshape(try requiredSizes(a, ["shape"])))
         },
         WireOp("view", 1...9, "shape size", rules: ["view"]) { a in
@@ -387,7 +395,7 @@ enum WireOps {
         WireOp("permute", 1...9, "dims", rules: ["permute"]) { a in
             .tensor(try a.tensor(0).permute(try requiredSizes(a, ["dims"])))
         },
-        WireOp("flatten", 1...3, "start_dim end_dim", rules: ["view", "_unsafe_view", "clone"]) { a in
+        WireOp("flatten", 1...3, "start_dim end_dim", rules: ["view", "_reshape_alias", "_unsafe_view", "clone"]) { a in
             .tensor(try a.tensor(0).flatten(startDim: try a.int("start_dim", at: 1) ?? 0, endDim: try a.int("end_dim", at: 2) ?? -1))
         },
         WireOp("squeeze", 1...2, "dim", rules: ["squeeze", "squeeze.dim", "squeeze.dims"]) { a in

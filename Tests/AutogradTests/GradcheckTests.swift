@@ -126,6 +126,7 @@ enum Samples {
             S("mean", [[], [2, 3], [2, 3]]) { try $0[0].mseLossBackward($0[1], $0[2], reduction: .mean) },
             S("none", [[3], [3], [3]]) { try $0[0].mseLossBackward($0[1], $0[2], reduction: .none) },
         ],
+        "_reshape_alias": [S("reshape of a transposed matrix to its own shape", [[2, 3]]) { try $0[0].t().reshape([3, 2]) }],
         "copy_slices": [
             S("mul_ through a column of a transposed view", [[2, 3], [3]]) {
                 let y = try $0[0].mul(2)

@@ -640,6 +640,20 @@ program("found-gelu-integer-error", [
     {"out": "i", "op": "tensor", "attrs": {"data": [1, 2], "dtype": "int64"}},
     {"out": "s", "op": "gelu", "inputs": ["i"]}],
     ["s"], message="not implemented for 'Long'")
+program("found-clamp-0d-bound-as-number", [
+    leaf("x", [-1.23, -1.87, 0.48]),
+    {"no_grad": [{"out": "m", "op": "prod", "inputs": ["x"]}]},
+    {"out": "c", "op": "clamp", "inputs": ["x"], "attrs": {"min": "m", "max": 1.0}},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": ["c"]}]}],
+    ["x", "c"])
+program("found-reshape-records", [
+    leaf("x", [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]),
+    {"out": "a", "op": "reshape", "inputs": [{"op": "t", "inputs": ["x"]}, 3, 2]},
+    {"out": "b", "op": "reshape", "inputs": [{"op": "t", "inputs": ["x"]}, 6]},
+    {"out": "c", "op": "reshape", "inputs": [{"op": "expand", "inputs": [{"op": "index", "inputs": ["x"], "attrs": {"index": [{"stop": 1}]}}, 2, -1]}, 2, 3]},
+    {"out": "d", "op": "linear", "inputs": [{"op": "expand", "inputs": [{"op": "unsqueeze", "inputs": ["x", 0]}, 2, -1, -1]}, "x"]},
+    {"op": "backward", "inputs": [{"op": "add", "inputs": [{"op": "add", "inputs": [{"op": "sum", "inputs": ["a"]}, {"op": "sum", "inputs": ["b"]}]}, {"op": "add", "inputs": [{"op": "sum", "inputs": ["c"]}, {"op": "sum", "inputs": ["d"]}]}]}]}],
+    ["x", "a", "b", "c", "d"])
 program("found-second-order-graph-names", [
     leaf("a", [[0.5, 1.85, 1.4], [0.58, 1.88, 0.37]]), leaf("b", [1.39, 0.2, -0.7]),
     {"out": "m", "op": "matmul", "inputs": [{"op": "mse_loss", "inputs": ["a", "a"], "attrs": {"reduction": "none"}}, {"op": "t", "inputs": ["a"]}]},

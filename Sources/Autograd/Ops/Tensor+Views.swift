@@ -3,6 +3,7 @@
 
 private let viewRule = Derivatives.named("view")
 private let unsafeViewRule = Derivatives.named("_unsafe_view")
+private let reshapeAliasRule = Derivatives.named("_reshape_alias")
 private let expandRule = Derivatives.named("expand")
 private let permuteRule = Derivatives.named("permute")
 private let tRule = Derivatives.named("t")
@@ -28,12 +29,16 @@ extension Tensor {
         return out
     }
 
-    /// `x.reshape(*shape)`: a view when the strides allow one, else a copy (recorded as torch
-    /// records it: CloneBackward0 under UnsafeViewBackward0).
+    /// `x.reshape(*shape)`, recorded as torch records it: a view of a contiguous tensor
+    /// (ViewBackward0), an alias of a strided one whose strides allow it (ReshapeAliasBackward0),
+    /// else a copy (CloneBackward0 under UnsafeViewBackward0).
     public func reshape(_ requested: [Int]) throws(TensorError) -> Tensor {
         let shape = try inferShape(requested)
-        if Self.viewStrides(self.shape, self.strides, shape) != nil { return try view(shape) }
-        return try clone().unsafeView(shape)
+        guard let strides = Self.viewStrides(self.shape, self.strides, shape) else { return try clone().unsafeView(shape) }
+        if isContiguous { return try view(shape) }
+        let out = view(shape: shape, strides: strides, offset: offset)
+        reshapeAliasRule.record(self, output: out)
+        return out
     }
 
     /// torch's `_unsafe_view`: a contiguous tensor under another shape, not tracked as a view.
