@@ -108,6 +108,7 @@ public final class Tensor {
         view.viewBase = viewBase ?? self
         view.viewVersion = view.version
         view.isNoGradView = !context.isGradEnabled
+        view.isMultiOutputView = isMultiOutputView   // a view of split's output inherits its rule
         return view
     }
 

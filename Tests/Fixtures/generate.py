@@ -654,6 +654,18 @@ program("found-reshape-records", [
     {"out": "d", "op": "linear", "inputs": [{"op": "expand", "inputs": [{"op": "unsqueeze", "inputs": ["x", 0]}, 2, -1, -1]}, "x"]},
     {"op": "backward", "inputs": [{"op": "add", "inputs": [{"op": "add", "inputs": [{"op": "sum", "inputs": ["a"]}, {"op": "sum", "inputs": ["b"]}]}, {"op": "add", "inputs": [{"op": "sum", "inputs": ["c"]}, {"op": "sum", "inputs": ["d"]}]}]}]}],
     ["x", "a", "b", "c", "d"])
+program("found-view-of-split-output-error", [
+    leaf("x", [0.46, 1.36, 1.69]), {"out": "y", "op": "mul", "inputs": ["x", 2]},
+    {"out": ["p", "q"], "op": "chunk", "inputs": ["y", 2]},
+    {"out": "u", "op": "unsqueeze", "inputs": ["p", 0]},
+    {"op": "clamp_", "inputs": ["u"], "attrs": {"min": -0.5, "max": 1.5}}],
+    ["y"], message="This view is the output of a function that returns multiple views")
+program("found-copy-slices-keeps-infinities", [
+    leaf("x", [0.29, 0.08, 0.59]), {"out": "y", "op": "cat", "inputs": ["x", "x"]},
+    {"out": "v", "op": "reshape", "inputs": ["y", -1]}, {"op": "zero_", "inputs": ["v"]},
+    {"out": "r", "op": "reciprocal", "inputs": ["y"]},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": ["r"]}]}],
+    ["x", "y", "r"])
 program("found-second-order-graph-names", [
     leaf("a", [[0.5, 1.85, 1.4], [0.58, 1.88, 0.37]]), leaf("b", [1.39, 0.2, -0.7]),
     {"out": "m", "op": "matmul", "inputs": [{"op": "mse_loss", "inputs": ["a", "a"], "attrs": {"reduction": "none"}}, {"op": "t", "inputs": ["a"]}]},

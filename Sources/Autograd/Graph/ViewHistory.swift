@@ -18,6 +18,8 @@ final class ViewPlacement {
     /// The view has elements that share a location (an expanded view).
     let overlaps: Bool
     private let plan: AdvancedIndex
+    /// Shaped like the base: true where the view has an element.
+    private let covered: Tensor
 
     init(view: Tensor, base: Tensor) throws(TensorError) {
         viewShape = view.shape
@@ -40,6 +42,15 @@ final class ViewPlacement {
             k += 1
         }
         plan = AdvancedIndex(indices: [index], indexShape: [view.count], inputShape: [base.count])
+        covered = try Tensor.zeros([base.count], dtype: .bool, context: view.context)
+        let c = covered.pointer(Bool.self)
+        for k in 0..<view.count { c[Int(p[k])] = true }
+    }
+
+    /// `grad` with the view's elements replaced by `slice`'s, exactly (no arithmetic, so
+    /// infinities and NaNs elsewhere stay where they are).
+    func replace(_ grad: Tensor, with slice: Tensor) throws(TensorError) -> Tensor {
+        try Tensor.where(try covered.reshape(baseShape), try scatter(slice), grad)
     }
 
     /// The view's part of a gradient shaped like the base.
@@ -86,7 +97,7 @@ final class CopySlices {
             preconditionFailure("an in-place op is never AccumulateGrad")
         }
         if let own = results[0] {
-            results[0] = try grad.sub(try placement.scatter(slice)).add(try placement.scatter(own))
+            results[0] = try placement.replace(grad, with: own)
         }
         return results
     }
