@@ -184,8 +184,8 @@ public enum Derivatives {
 
         // mm — self: mm_mat1_backward (grad.mm(mat2.t())); mat2: mm_mat2_backward (self.t().mm(grad))
         Derivative("mm", "MmBackward0",
-                   { c, g in try mmMat1Backward(g, c.saved(0), c.saved(1)) },
-                   { c, g in try mmMat2Backward(g, c.saved(0), c.saved(1)) }),
+                   { c, g in try mmMat1Backward(g, c.savedGeometry(0), c.saved(1)) },
+                   { c, g in try mmMat2Backward(g, c.saved(0), c.savedGeometry(1)) }),
         // mv — self: grad.outer(vec); vec: self.t().mv(grad)
         Derivative("mv", "MvBackward0",
                    { c, g in try g.outer(c.saved(1)) },

@@ -666,6 +666,12 @@ program("found-copy-slices-keeps-infinities", [
     {"out": "r", "op": "reciprocal", "inputs": ["y"]},
     {"op": "backward", "inputs": [{"op": "sum", "inputs": ["r"]}]}],
     ["x", "y", "r"])
+program("found-unread-saved-tensor-may-change", [
+    leaf("x", [[-0.75], [-1.25], [1.95]]), {"out": "d", "op": "detach", "inputs": ["x"]},
+    {"op": "mul_", "inputs": ["d", "x"]},
+    {"out": "m", "op": "mm", "inputs": [{"op": "t", "inputs": ["x"]}, {"op": "tensor", "attrs": {"data": [[1.0], [2.0], [3.0]]}}]},
+    {"op": "backward", "inputs": [{"op": "add", "inputs": [{"op": "sum", "inputs": ["d"]}, {"op": "sum", "inputs": ["m"]}]}]}],
+    ["x", "d", "m"])
 program("found-second-order-graph-names", [
     leaf("a", [[0.5, 1.85, 1.4], [0.58, 1.88, 0.37]]), leaf("b", [1.39, 0.2, -0.7]),
     {"out": "m", "op": "matmul", "inputs": [{"op": "mse_loss", "inputs": ["a", "a"], "attrs": {"reduction": "none"}}, {"op": "t", "inputs": ["a"]}]},

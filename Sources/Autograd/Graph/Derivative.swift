@@ -100,6 +100,16 @@ extension Node {
         for t in inputs { savedTensors.append(SavedTensor(input: t)) }
     }
 
+    /// Saves two inputs of a binary op, each read only by the other one's formula (mul, mm, …):
+    /// as torch, a tensor whose reader will not run is not checked for in-place changes.
+    func saveCrossed(_ a: Tensor, _ b: Tensor) {
+        var first = SavedTensor(input: a), second = SavedTensor(input: b)
+        first.isChecked = needsGradient(1)
+        second.isChecked = needsGradient(0)
+        savedTensors.append(first)
+        savedTensors.append(second)
+    }
+
     /// Saves forward outputs for the rule, after the inputs (read back with `result(_:)`).
     func saveResult(_ outputs: Tensor...) {
         attributes.resultSlot = savedTensors.count

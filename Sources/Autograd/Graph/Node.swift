@@ -81,6 +81,13 @@ public final class Node {
 
     /// The shape input `i` had in the forward pass, read from the node its gradient goes to
     /// (defined whenever the rule runs for input `i`).
+    /// A saved tensor read only for its geometry (as torch saves sizes and strides, not the
+    /// tensor): no version check.
+    func savedGeometry(_ i: Int) throws(TensorError) -> Tensor {
+        if isReleased { throw Node.freedGraphError }
+        return savedTensors[i].tensor
+    }
+
     public func inputShape(_ i: Int) -> [Int] {
         let edge = edges[i]!
         return edge.node.outputs[edge.inputNr].shape
@@ -95,7 +102,7 @@ public final class Node {
     /// Checks every saved tensor before the rule runs, as torch's nodes unpack all their saved
     /// variables first, whether or not a formula reads them.
     func checkSavedVersions() throws(TensorError) {
-        for saved in savedTensors { try saved.checkVersion(for: self) }
+        for saved in savedTensors where saved.isChecked { try saved.checkVersion(for: self) }
     }
 
     /// The forward result, re-attached to this node so that `create_graph` differentiates
@@ -160,6 +167,9 @@ struct SavedTensor {
     let isOutput: Bool
     /// The output number, when `isOutput`.
     let outputNr: Int
+    /// False when no formula that will run reads it (torch would not have saved it), so that
+    /// modifying it in place is no error.
+    var isChecked = true
     init(input: Tensor) {
         tensor = input
         version = input.version

@@ -84,7 +84,7 @@ extension Tensor {
     /// `torch.mul(self, other)`. Backward: MulBackward0.
     public func mul(_ other: Tensor) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.mul, self, other)
-        mulRule.record(self, other, output: out)?.save(self, other)
+        mulRule.record(self, other, output: out)?.saveCrossed(self, other)
         return out
     }
 

@@ -191,7 +191,11 @@ extension Tensor {
         clone.viewBase = nil
         guard cloneRule.record(original, output: clone) != nil else { return }
         node.savedTensors.updateEach { entry in
-            if entry.tensor === original { entry = SavedTensor(input: clone) }
+            if entry.tensor === original {
+                var replaced = SavedTensor(input: clone)
+                replaced.isChecked = entry.isChecked
+                entry = replaced
+            }
         }
     }
 
