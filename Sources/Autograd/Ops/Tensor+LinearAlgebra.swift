@@ -106,6 +106,12 @@ extension Tensor {
         case (2, 2): return try mm(other)
         default: break
         }
+        // torch 2.15: of two 3-d operands, one with a single batch entry against several is
+        // squeezed to a matrix (SqueezeBackward1) and the product folds
+        if d1 == 3 && d2 == 3 {
+            if shape[0] == 1 && other.shape[0] != 1 { return try squeeze(dims: [0]).matmul(other) }
+            if other.shape[0] == 1 && shape[0] != 1 { return try matmul(try other.squeeze(dims: [0])) }
+        }
         if shouldFold(other) { return try foldedMatmul(other) }
         return try batchedMatmul(other)
     }
