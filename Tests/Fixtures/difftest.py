@@ -62,6 +62,21 @@ def random_program(r):
         shape = r.choice(SHAPES)
         steps.append({"out": name, "op": "tensor", "attrs": {**literal(shape, r, positive), "requires_grad": True}})
         names.append(name)
+    if r.random() < 0.3:
+        # an integer or boolean tensor among the operands: type promotion, integer kernels
+        name = fresh()
+        shape = r.choice(SHAPES)
+        kind_ = r.choice(["int64", "bool"])
+        data = nested(shape, r) if 0 not in shape else []
+        def conv(d):
+            if isinstance(d, list):
+                return [conv(x) for x in d]
+            return int(d * 2) if kind_ == "int64" else d > 0
+        attrs = {"data": conv(data), "dtype": kind_}
+        if 0 in shape:
+            attrs["shape"] = shape
+        steps.append({"out": name, "op": "tensor", "attrs": attrs})
+        names.append(name)
     last = names[-1]
     for _ in range(r.randint(1, 7)):
         kind = r.random()

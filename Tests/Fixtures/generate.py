@@ -676,6 +676,13 @@ program("found-unread-saved-tensor-may-change", [
     {"out": "m", "op": "mm", "inputs": [{"op": "t", "inputs": ["x"]}, {"op": "tensor", "attrs": {"data": [[1.0], [2.0], [3.0]]}}]},
     {"op": "backward", "inputs": [{"op": "add", "inputs": [{"op": "sum", "inputs": ["d"]}, {"op": "sum", "inputs": ["m"]}]}]}],
     ["x", "d", "m"])
+program("found-bool-extrema", [
+    {"out": "b", "op": "tensor", "attrs": {"data": [[False, True, False], [False, False, False]]}},
+    {"out": "a", "op": "amin", "inputs": ["b"], "attrs": {"dim": [0], "keepdim": True}},
+    {"out": "m", "op": "amax", "inputs": ["b"], "attrs": {"dim": 1}},
+    {"out": "w", "op": "max", "inputs": ["b"]}, {"out": "v", "op": "min", "inputs": ["b"]},
+    {"out": "i", "op": "amax", "inputs": [{"op": "tensor", "attrs": {"data": [[3, -2], [7, 1]], "dtype": "int64"}}], "attrs": {"dim": 0}}],
+    ["a", "m", "w", "v", "i"])
 program("found-second-order-graph-names", [
     leaf("a", [[0.5, 1.85, 1.4], [0.58, 1.88, 0.37]]), leaf("b", [1.39, 0.2, -0.7]),
     {"out": "m", "op": "matmul", "inputs": [{"op": "mse_loss", "inputs": ["a", "a"], "attrs": {"reduction": "none"}}, {"op": "t", "inputs": ["a"]}]},

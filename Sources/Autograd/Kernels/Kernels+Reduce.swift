@@ -118,8 +118,10 @@ extension Kernels {
         case (_, .float32): floatingReduce(op, layout, out, Float.self)
         case (_, .float64): floatingReduce(op, layout, out, Double.self)
         case (_, .int64), (_, .bool):
+            // computed in int64, then converted (a bool max/min answers bool)
             let data = try layout.data.converted(to: .int64)
-            let o = out.pointer(Int64.self), p = data.pointer(Int64.self)
+            let wide = outType == .int64 ? out : try Tensor.uninitialized(out.shape, .int64, x.context)
+            let o = wide.pointer(Int64.self), p = data.pointer(Int64.self)
             for i in 0..<layout.outer {
                 let block = UnsafeBufferPointer(start: p + i * layout.inner, count: layout.inner)
                 switch op {
@@ -129,7 +131,7 @@ extension Kernels {
                 default: o[i] = block.min()!
                 }
             }
-            if outType == .bool { return try out.converted(to: .bool) }
+            if outType != .int64 { return try wide.converted(to: outType) }
         }
         return out
     }
