@@ -116,6 +116,7 @@ extension Kernels {
         types.add(a)
         types.add(b)
         let dtype = computeType(op, types, a.context)
+        if op == .sub && (a.dtype == .bool) != (b.dtype == .bool) { throw fail(boolSubtraction) }
         try checkBinary(op, dtype, b: b.dtype == .int64 ? b : nil, alpha: alpha)
         let shape = try Shape.broadcast(a.shape, b.shape)
         let out = try Tensor.uninitialized(shape, dtype, a.context)
@@ -140,6 +141,7 @@ extension Kernels {
         types.add(a)
         types.add(s, defaultFloat: a.context.defaultDType)
         let dtype = computeType(op, types, a.context)
+        if op == .sub && a.dtype == .bool && dtype != .bool { throw fail(boolSubtraction) }
         try checkBinary(op, dtype, scalar: s, scalarFirst: scalarFirst, alpha: alpha)
         let out = try Tensor.uninitialized(a.shape, dtype, a.context, strides: a.isContiguous ? a.strides : nil)
         let x = try a.converted(to: dtype)
@@ -206,6 +208,8 @@ extension Kernels {
     }
 
     /// torch's argument checks for integer and boolean arithmetic.
+    private static let boolSubtraction = "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
+
     private static func checkBinary(_ op: BinaryOp, _ dtype: DType, b: Tensor? = nil, scalar: Scalar? = nil,
                                     scalarFirst: Bool = false, alpha: Scalar?) throws(TensorError) {
         if dtype == .bool && op == .sub {

@@ -49,8 +49,13 @@ extension Kernels {
     /// `op(x)` elementwise.
     static func unary(_ op: UnaryOp, _ x: Tensor) throws(TensorError) -> Tensor {
         let dtype = op.keepsIntegers || x.dtype.isFloatingPoint ? x.dtype : x.context.defaultDType
-        if dtype == .bool && op == .neg {
-            throw fail("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+        if dtype == .bool {
+            switch op {
+            case .neg: throw fail("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+            case .abs: throw fail("\"abs_cpu\" not implemented for 'Bool'")
+            case .relu: throw fail("Boolean inputs not supported for relu")
+            default: break
+            }
         }
         let out = try Tensor.uninitialized(x.shape, dtype, x.context, strides: x.isContiguous ? x.strides : nil)
         let input = try x.converted(to: dtype)
