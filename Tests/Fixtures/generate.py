@@ -683,6 +683,20 @@ program("found-bool-extrema", [
     {"out": "w", "op": "max", "inputs": ["b"]}, {"out": "v", "op": "min", "inputs": ["b"]},
     {"out": "i", "op": "amax", "inputs": [{"op": "tensor", "attrs": {"data": [[3, -2], [7, 1]], "dtype": "int64"}}], "attrs": {"dim": 0}}],
     ["a", "m", "w", "v", "i"])
+program("found-mse-loss-mixed-dtypes", [
+    leaf("x", [[1.79, 0.78, -1.01], [0.97, 0.3, 0.96]]),
+    {"out": "b", "op": "tensor", "attrs": {"data": [True, False, True]}},
+    {"out": "l", "op": "mse_loss", "inputs": ["b", "x"]},
+    {"op": "backward", "inputs": ["l"]}],
+    ["x", "l"])
+for name, call, phrase in [
+        ("mse-loss-integers", {"op": "mse_loss", "inputs": [{"op": "tensor", "attrs": {"data": [1, 2], "dtype": "int64"}}, {"op": "tensor", "attrs": {"data": [2, 2], "dtype": "int64"}}]}, "not implemented for 'Long'"),
+        ("argmax-bool", {"op": "argmax", "inputs": [{"op": "tensor", "attrs": {"data": [True, False]}}]}, "does not support bool input"),
+        ("sub-bool", {"op": "sub", "inputs": [[1.0, 2.0], {"op": "tensor", "attrs": {"data": [True, False]}}]}, "with a bool tensor is not supported"),
+        ("rsub-bool", {"op": "rsub", "inputs": [{"op": "tensor", "attrs": {"data": [True, False]}}, 2]}, "with a bool tensor is not supported"),
+        ("abs-bool", {"op": "abs", "inputs": [{"op": "tensor", "attrs": {"data": [True, False]}}]}, "not implemented for 'Bool'"),
+        ("relu-bool", {"op": "relu", "inputs": [{"op": "tensor", "attrs": {"data": [True, False]}}]}, "Boolean inputs not supported for relu")]:
+    program(f"found-{name}-error", [{"out": "r", **call}], ["r"], message=phrase)
 program("found-second-order-graph-names", [
     leaf("a", [[0.5, 1.85, 1.4], [0.58, 1.88, 0.37]]), leaf("b", [1.39, 0.2, -0.7]),
     {"out": "m", "op": "matmul", "inputs": [{"op": "mse_loss", "inputs": ["a", "a"], "attrs": {"reduction": "none"}}, {"op": "t", "inputs": ["a"]}]},

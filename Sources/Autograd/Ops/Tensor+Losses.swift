@@ -46,11 +46,19 @@ extension Tensor {
     /// `F.mse_loss(input, target, reduction)`. Backward: MseLossBackward0.
     public func mseLoss(_ target: Tensor, reduction: Reduction = .mean) throws(TensorError) -> Tensor {
         let (input, target) = try Tensor.broadcastTensors(self, target)
+        // one kernel over the promoted dtype, as torch's mse_cpu: floating only
+        var types = ResultType()
+        types.add(input)
+        types.add(target)
+        guard types.result.isFloatingPoint else {
+            throw .evaluation("\"mse_cpu\" not implemented for '\(types.result.scalarTypeName)'")
+        }
+        let x = try input.converted(to: types.result), t = try target.converted(to: types.result)
         let out = try context.withGradMode(false) { () throws(TensorError) in
-            try reduce(try input.sub(target).pow(2), reduction)
+            try reduce(try x.sub(t).pow(2), reduction)
         }
         if let node = mseRule.record(input, target, output: out) {
-            node.save(input, target)
+            node.save(x, t)
             node.attributes.integers = [reduction.code]
         }
         return out

@@ -191,12 +191,14 @@ extension Tensor {
 
     /// `torch.argmax(x, dim, keepdim)`: int64 indices, never differentiable.
     public func argmax(dim: Int? = nil, keepDim: Bool = false) throws(TensorError) -> Tensor {
-        try Kernels.argExtremum(self, dim: dim, keepDim: keepDim, max: true)
+        guard dtype != .bool else { throw .evaluation("argmax(): does not support bool input") }
+        return try Kernels.argExtremum(self, dim: dim, keepDim: keepDim, max: true)
     }
 
     /// `torch.argmin(x, dim, keepdim)`.
     public func argmin(dim: Int? = nil, keepDim: Bool = false) throws(TensorError) -> Tensor {
-        try Kernels.argExtremum(self, dim: dim, keepDim: keepDim, max: false)
+        guard dtype != .bool else { throw .evaluation("argmin(): does not support bool input") }
+        return try Kernels.argExtremum(self, dim: dim, keepDim: keepDim, max: false)
     }
 
     /// `torch.all(x, dim, keepdim)`: a bool tensor.
