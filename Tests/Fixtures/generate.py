@@ -697,6 +697,9 @@ for name, call, phrase in [
         ("abs-bool", {"op": "abs", "inputs": [{"op": "tensor", "attrs": {"data": [True, False]}}]}, "not implemented for 'Bool'"),
         ("relu-bool", {"op": "relu", "inputs": [{"op": "tensor", "attrs": {"data": [True, False]}}]}, "Boolean inputs not supported for relu")]:
     program(f"found-{name}-error", [{"out": "r", **call}], ["r"], message=phrase)
+program("found-square-of-bool", [
+    {"out": "b", "op": "tensor", "attrs": {"data": [True, False]}}, {"out": "s", "op": "square", "inputs": ["b"]}],
+    ["s"])
 program("found-second-order-graph-names", [
     leaf("a", [[0.5, 1.85, 1.4], [0.58, 1.88, 0.37]]), leaf("b", [1.39, 0.2, -0.7]),
     {"out": "m", "op": "matmul", "inputs": [{"op": "mse_loss", "inputs": ["a", "a"], "attrs": {"reduction": "none"}}, {"op": "t", "inputs": ["a"]}]},

@@ -176,7 +176,7 @@ extension Tensor {
 
     /// `torch.square`: `self ** 2`, recorded as torch records it. Backward: PowBackward0.
     public func square() throws(TensorError) -> Tensor {
-        dtype == .bool ? try mul(self) : try pow(2)
+        try pow(2)   // a bool tensor squares to int64, as in torch 2.15
     }
 
     /// `torch.maximum`: the elementwise maximum (NaN propagates). Backward: MaximumBackward0.
