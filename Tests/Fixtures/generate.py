@@ -695,7 +695,8 @@ for name, call, phrase in [
         ("sub-bool", {"op": "sub", "inputs": [[1.0, 2.0], {"op": "tensor", "attrs": {"data": [True, False]}}]}, "with a bool tensor is not supported"),
         ("rsub-bool", {"op": "rsub", "inputs": [{"op": "tensor", "attrs": {"data": [True, False]}}, 2]}, "with a bool tensor is not supported"),
         ("abs-bool", {"op": "abs", "inputs": [{"op": "tensor", "attrs": {"data": [True, False]}}]}, "not implemented for 'Bool'"),
-        ("relu-bool", {"op": "relu", "inputs": [{"op": "tensor", "attrs": {"data": [True, False]}}]}, "Boolean inputs not supported for relu")]:
+        ("relu-bool", {"op": "relu", "inputs": [{"op": "tensor", "attrs": {"data": [True, False]}}]}, "Boolean inputs not supported for relu"),
+        ("bce-logits-integer-target", {"op": "binary_cross_entropy_with_logits", "inputs": [[0.5, -1.0], {"op": "tensor", "attrs": {"data": [1, 0], "dtype": "int64"}}]}, "can't be cast to the desired output type Long")]:
     program(f"found-{name}-error", [{"out": "r", **call}], ["r"], message=phrase)
 program("found-square-of-bool", [
     {"out": "b", "op": "tensor", "attrs": {"data": [True, False]}}, {"out": "s", "op": "square", "inputs": ["b"]}],

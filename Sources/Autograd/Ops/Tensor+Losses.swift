@@ -112,6 +112,11 @@ extension Tensor {
             throw .evaluation("Target size (\(Shape.torchSize(target.shape))) must be the same as input size (\(Shape.torchSize(shape)))")
         }
         guard dtype.isFloatingPoint else { throw .evaluation("\"log_sigmoid_cpu\" not implemented for '\(dtype.scalarTypeName)'") }
+        // torch computes `(1 - target).mul_(input)`: an integer target cannot hold the product
+        if target.dtype == .bool {
+            throw .evaluation("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+        }
+        if target.dtype == .int64 { throw .evaluation("result type \(dtype.scalarTypeName) can't be cast to the desired output type Long") }
         try requireConstant(weight, "weight", of: "binary_cross_entropy_with_logits")
         try requireConstant(posWeight, "pos_weight", of: "binary_cross_entropy_with_logits")
         let out = try context.withGradMode(false) { () throws(TensorError) in
