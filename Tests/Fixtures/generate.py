@@ -696,11 +696,17 @@ for name, call, phrase in [
         ("rsub-bool", {"op": "rsub", "inputs": [{"op": "tensor", "attrs": {"data": [True, False]}}, 2]}, "with a bool tensor is not supported"),
         ("abs-bool", {"op": "abs", "inputs": [{"op": "tensor", "attrs": {"data": [True, False]}}]}, "not implemented for 'Bool'"),
         ("relu-bool", {"op": "relu", "inputs": [{"op": "tensor", "attrs": {"data": [True, False]}}]}, "Boolean inputs not supported for relu"),
+        ("pow-bool", {"op": "pow", "inputs": [{"op": "tensor", "attrs": {"data": [True, False]}}, {"op": "tensor", "attrs": {"data": [False, True]}}]}, "not implemented for 'Bool'"),
         ("bce-logits-integer-target", {"op": "binary_cross_entropy_with_logits", "inputs": [[0.5, -1.0], {"op": "tensor", "attrs": {"data": [1, 0], "dtype": "int64"}}]}, "can't be cast to the desired output type Long")]:
     program(f"found-{name}-error", [{"out": "r", **call}], ["r"], message=phrase)
 program("found-square-of-bool", [
     {"out": "b", "op": "tensor", "attrs": {"data": [True, False]}}, {"out": "s", "op": "square", "inputs": ["b"]}],
     ["s"])
+program("found-softmax-of-empty-integers", [
+    {"out": "e", "op": "tensor", "attrs": {"data": [], "dtype": "int64", "shape": [0, 3]}},
+    {"out": "s", "op": "softmax", "inputs": ["e"], "attrs": {"dim": -1}},
+    {"out": "l", "op": "log_softmax", "inputs": ["e"], "attrs": {"dim": 0}}],
+    ["s", "l"])
 program("found-second-order-graph-names", [
     leaf("a", [[0.5, 1.85, 1.4], [0.58, 1.88, 0.37]]), leaf("b", [1.39, 0.2, -0.7]),
     {"out": "m", "op": "matmul", "inputs": [{"op": "mse_loss", "inputs": ["a", "a"], "attrs": {"reduction": "none"}}, {"op": "t", "inputs": ["a"]}]},

@@ -212,6 +212,7 @@ extension Kernels {
 
     private static func checkBinary(_ op: BinaryOp, _ dtype: DType, b: Tensor? = nil, scalar: Scalar? = nil,
                                     scalarFirst: Bool = false, alpha: Scalar?) throws(TensorError) {
+        if dtype == .bool && op == .pow { throw fail("\"pow\" not implemented for 'Bool'") }
         if dtype == .bool && op == .sub {
             throw fail("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.")
         }

@@ -178,6 +178,10 @@ extension Tensor {
 
     private func softmax(dim: Int, dtype: DType?, log: Bool) throws(TensorError) -> Tensor {
         let target = dtype ?? (self.dtype.isFloatingPoint ? self.dtype : nil)
+        if target == nil && count == 0 {   // torch dispatches no kernel for an empty tensor
+            _ = try Shape.wrap(dim, rank: rank)
+            return try Tensor.uninitialized(shape, self.dtype, context)
+        }
         guard let target, target.isFloatingPoint else {
             throw .evaluation("\"\(log ? "log_softmax" : "softmax")_lastdim_kernel_impl\" not implemented for '\(self.dtype.scalarTypeName)'")
         }
