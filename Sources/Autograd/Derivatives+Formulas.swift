@@ -36,7 +36,7 @@ func powBackward(_ grad: Tensor, _ x: Tensor, _ exponent: Scalar) throws(TensorE
 func powBackwardSelf(_ grad: Tensor, _ x: Tensor, _ exponent: Tensor) throws(TensorError) -> Tensor {
     let zero = try Kernels.compare(.eq, exponent, 0)
     let value = try grad.mul(try exponent.mul(try x.pow(try exponent.sub(1))))
-    return try Tensor.where(zero, try Tensor.scalar(0, dtype: value.dtype, context: value.context), value)
+    return try Tensor.where(zero, try value.zeroScalar(), value)
 }
 
 /// torch's `pow_backward_exponent`: `grad * result * log(self)`, 0 where self is 0 and the
@@ -46,7 +46,7 @@ func powBackwardExponent(_ grad: Tensor, _ x: Tensor, _ exponent: Tensor, _ resu
     let nonNegative = try Kernels.compare(.ge, exponent, 0)
     let mask = try Kernels.binary(.mul, zeroBase, nonNegative)
     let value = try result.mul(try x.log())
-    return try grad.mul(try Tensor.where(mask, try Tensor.scalar(0, dtype: value.dtype, context: value.context), value))
+    return try grad.mul(try Tensor.where(mask, try value.zeroScalar(), value))
 }
 
 /// `pow_backward_exponent` for a number base: `grad * result * log(base)`.
@@ -126,7 +126,7 @@ func clampBackward(_ grad: Tensor, _ c: Node) throws(TensorError) -> Tensor {
         let below = try Kernels.compare(.lt, x, c.attributes.scalar2)
         inside = try inside.map { (i) throws(TensorError) in try Kernels.binary(.mul, i, below) } ?? below
     }
-    return try Tensor.where(inside!, grad, try Tensor.scalar(0, dtype: grad.dtype, context: grad.context))
+    return try Tensor.where(inside!, grad, try grad.zeroScalar())
 }
 
 /// clamp with tensor bounds (torch 2.15), elementwise: where `min > max` the result is `max` and
@@ -199,7 +199,7 @@ func evenlyDistributeBackward(_ grad: Tensor, _ x: Tensor, _ result: Tensor) thr
     let mask = isNaN ? try Kernels.compare(.ne, x, x) : try Kernels.compare(.eq, x, result)
     let count = try mask.sum()
     let share = try grad.div(count)
-    return try Tensor.where(mask, share, try Tensor.scalar(0, dtype: grad.dtype, context: grad.context))
+    return try Tensor.where(mask, share, try grad.zeroScalar())
 }
 
 /// torch's `value_selecting_reduction_backward`: the gradient goes to the selected index.

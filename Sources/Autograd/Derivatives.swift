@@ -128,8 +128,8 @@ public enum Derivatives {
                    { c, g in try clampTensorBackward(g, c, input: 2) }),
         // where.self — self: where(condition, grad, 0); other: where(condition, 0, grad)
         Derivative("where.self", "WhereBackward0",
-                   { c, g in try Tensor.where(c.saved(0), g, try Tensor.scalar(0, dtype: g.dtype, context: g.context)) },
-                   { c, g in try Tensor.where(c.saved(0), try Tensor.scalar(0, dtype: g.dtype, context: g.context), g) }),
+                   { c, g in try Tensor.where(c.saved(0), g, try g.zeroScalar()) },
+                   { c, g in try Tensor.where(c.saved(0), try g.zeroScalar(), g) }),
         // masked_fill.Scalar — self: grad.masked_fill(mask, 0)
         Derivative("masked_fill.Scalar", "MaskedFillBackward0", { c, g in try g.maskedFill(c.saved(0), 0) }),
 

@@ -18,8 +18,9 @@ final class ViewPlacement {
     /// The view has elements that share a location (an expanded view).
     let overlaps: Bool
     private let plan: AdvancedIndex
-    /// Shaped like the base: true where the view has an element.
-    private let covered: Tensor
+    /// Shaped like the base: true where the view has an element (made on first use: only
+    /// CopySlices needs it).
+    private var coveredMask: Tensor?
 
     init(view: Tensor, base: Tensor) throws(TensorError) {
         viewShape = view.shape
@@ -42,15 +43,22 @@ final class ViewPlacement {
             k += 1
         }
         plan = AdvancedIndex(indices: [index], indexShape: [view.count], inputShape: [base.count])
-        covered = try Tensor.zeros([base.count], dtype: .bool, context: view.context)
-        let c = covered.pointer(Bool.self)
-        for k in 0..<view.count { c[Int(p[k])] = true }
     }
 
     /// `grad` with the view's elements replaced by `slice`'s, exactly (no arithmetic, so
     /// infinities and NaNs elsewhere stay where they are).
     func replace(_ grad: Tensor, with slice: Tensor) throws(TensorError) -> Tensor {
-        try Tensor.where(try covered.reshape(baseShape), try scatter(slice), grad)
+        try Tensor.where(try covered(), try scatter(slice), grad)
+    }
+
+    private func covered() throws(TensorError) -> Tensor {
+        if let coveredMask { return coveredMask }
+        let index = plan.indices[0]!
+        let mask = try Tensor.zeros([baseShape.reduce(1, *)], dtype: .bool, context: index.context)
+        let c = mask.pointer(Bool.self), p = index.pointer(Int64.self)
+        for k in 0..<index.count { c[Int(p[k])] = true }
+        coveredMask = try mask.reshape(baseShape)
+        return coveredMask!
     }
 
     /// The view's part of a gradient shaped like the base.

@@ -178,6 +178,11 @@ extension Tensor {
         try Tensor.rand(shape, dtype: dtype ?? self.dtype, context: context)
     }
 
+    /// A 0-d zero of this tensor's dtype, as torch's formulas write `at::scalar_tensor(0., grad.options())`.
+    func zeroScalar() throws(TensorError) -> Tensor {
+        try Tensor.scalar(0, dtype: dtype, context: context)
+    }
+
     /// A 0-d tensor holding `value` in `dtype`.
     static func scalar(_ value: Scalar, dtype: DType, context: Context) throws(TensorError) -> Tensor {
         try full([], value, dtype: dtype, context: context)
