@@ -63,10 +63,10 @@ struct BackwardWalk {
             if node.isNeeded {
                 try fireRetainGradHooks(node)
                 try execute(node)
-                for edge in node.edges {
-                    guard let edge else { continue }
-                    edge.node.dependencies -= 1
-                    if edge.node.dependencies == 0 { ready.push(edge.node) }
+                for i in 0..<node.edges.count {
+                    guard let next = node.edges[i]?.node else { continue }
+                    next.dependencies -= 1
+                    if next.dependencies == 0 { ready.push(next) }
                 }
                 if !retainGraph { node.release() }
             }
@@ -78,7 +78,8 @@ struct BackwardWalk {
     /// nodes that must run. Iterative post-order DFS.
     private func discover(roots: [Edge], targets: [Edge], walkID: Int) -> [Node] {
         var nodes: [Node] = []
-        var stack: [(node: Node, next: Int)] = []
+        // The stack holds positions in `nodes` (which owns the references) and the next edge.
+        var stack: [(index: Int, next: Int)] = []
         let everything: Bool
         if case .accumulateAll = mode { everything = true } else { everything = false }
         func enter(_ node: Node) {
@@ -86,18 +87,18 @@ struct BackwardWalk {
             node.dependencies = 0
             node.isNeeded = false
             node.buffer.removeAll()
+            stack.append((nodes.count, 0))
             nodes.append(node)
-            stack.append((node, 0))
         }
         for root in roots where root.node.walkID != walkID {
             enter(root.node)
             while let top = stack.last {
-                let node = top.node
+                let node = nodes[top.index]
                 if top.next < node.edges.count {
                     stack[stack.count - 1].next += 1
-                    guard let edge = node.edges[top.next] else { continue }
-                    if edge.node.walkID != walkID { enter(edge.node) }
-                    edge.node.dependencies += 1
+                    guard let child = node.edges[top.next]?.node else { continue }
+                    if child.walkID != walkID { enter(child) }
+                    child.dependencies += 1
                     continue
                 }
                 stack.removeLast()
@@ -121,52 +122,58 @@ struct BackwardWalk {
     /// Adds `grad` into the input buffer slot of `edge`, casting it to the dtype the slot
     /// expects and checking its shape, as torch's `validate_outputs` does.
     private func add(_ grad: Tensor, to edge: Edge) throws(TensorError) {
-        let node = edge.node
-        let meta = node.outputs[edge.inputNr]
+        let node = edge.node, nr = edge.inputNr
         var grad = grad
-        if grad.shape != meta.shape {
-            guard let reduced = try? grad.sumTo(meta.shape) else {
-                throw .evaluation("Function \(node.name) returned an invalid gradient at index \(edge.inputNr) - got \(Shape.format(grad.shape)) but expected shape compatible with \(Shape.format(meta.shape))")
+        let expected = node.outputs[nr]
+        if grad.shape != expected.shape {
+            guard let reduced = try? grad.sumTo(expected.shape) else {
+                throw .evaluation("Function \(node.name) returned an invalid gradient at index \(nr) - got \(Shape.format(grad.shape)) but expected shape compatible with \(Shape.format(expected.shape))")
             }
             grad = reduced
         }
-        if grad.dtype != meta.dtype { grad = try grad.cast(to: meta.dtype) }
-        if node.buffer.isEmpty { node.buffer = SmallArray(repeating: nil, count: node.outputCount) }
-        if let existing = node.buffer[edge.inputNr] {
-            node.buffer[edge.inputNr] = try existing.add(grad)
+        if grad.dtype != expected.dtype { grad = try grad.cast(to: expected.dtype) }
+        if node.buffer.isEmpty {
+            node.buffer = node.outputCount == 1 ? SmallArray(grad) : SmallArray(repeating: nil, count: node.outputCount)
+            if nr == 0 && node.outputCount == 1 { return }
+        }
+        if let existing = node.buffer[nr] {
+            node.buffer[nr] = try existing.add(grad)
         } else {
-            node.buffer[edge.inputNr] = grad
+            node.buffer[nr] = grad
         }
     }
 
     /// Runs one node's rule and sends each input's gradient along its edge.
     private func execute(_ node: Node) throws(TensorError) {
-        var grads = node.buffer
-        node.buffer.removeAll()
-        if grads.allSatisfy({ $0 == nil }) { return }
+        var grads = SmallArray<Tensor?>()
+        swap(&grads, &node.buffer)
+        if !grads.contains(where: { $0 != nil }) { return }
         try node.checkSavedVersions()
         context.runsBackwardFormulas = true
-        defer { context.runsBackwardFormulas = false }
-        try context.withGradMode(createGraph) { () throws(TensorError) in
-            switch node.derivative.rule {
-            case .accumulate:
-                // Moved out of the buffer so that a gradient nothing else holds can be stolen.
-                var grad = grads[0]!
-                grads.removeAll()
-                try accumulate(&grad, into: node.variable!)
-            case .perInput(let formulas):
-                let grad = grads[0]!
-                for (i, edge) in node.edges.enumerated() {
-                    guard let edge else { continue }
-                    try add(try Self.engineError { try formulas[i](node, grad) }, to: edge)
-                }
-            case .joint(let formula):
-                let results = try Self.engineError { try formula(node, Array(grads)) }
-                for (i, edge) in node.edges.enumerated() {
-                    guard let edge, i < results.count, let grad = results[i] else { continue }
-                    try add(grad, to: edge)
-                }
+        let gradMode = context.isGradEnabled
+        context.isGradEnabled = createGraph
+        defer {
+            context.runsBackwardFormulas = false
+            context.isGradEnabled = gradMode
+        }
+        let derivative = node.derivative
+        if let formulas = derivative.formulas {
+            let grad = grads[0]!
+            for i in 0..<node.edges.count {
+                guard let edge = node.edges[i] else { continue }
+                try add(try Self.engineError { try formulas[i](node, grad) }, to: edge)
             }
+        } else if let formula = derivative.joint {
+            let results = try Self.engineError { try formula(node, Array(grads)) }
+            for i in 0..<min(node.edges.count, results.count) {
+                guard let edge = node.edges[i], let grad = results[i] else { continue }
+                try add(grad, to: edge)
+            }
+        } else {
+            // Moved out of the buffer so that a gradient nothing else holds can be stolen.
+            var grad = grads[0]!
+            grads.removeAll()
+            try accumulate(&grad, into: node.variable!)
         }
     }
 

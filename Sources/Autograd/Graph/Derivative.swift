@@ -17,33 +17,31 @@ public final class Derivative: Sendable {
     public let name: String
     /// The `grad_fn` name torch gives the node: `MulBackward0`.
     public let gradFn: String
-    let rule: Rule
-
-    enum Rule: Sendable {
-        /// One formula per forward input, each run only when that input needs a gradient.
-        case perInput([Formula])
-        /// One formula for every input at once.
-        case joint(JointFormula)
-        /// `AccumulateGrad`: adds the incoming gradient into a leaf's `.grad`.
-        case accumulate
-    }
+    /// One formula per forward input, each run only when that input needs a gradient.
+    let formulas: [Formula]?
+    /// One formula for every input at once (ops with several outputs or many inputs).
+    let joint: JointFormula?
+    // Neither: `AccumulateGrad`, which adds the incoming gradient into a leaf's `.grad`.
 
     init(_ name: String, _ gradFn: String, _ formulas: Formula...) {
         self.name = name
         self.gradFn = gradFn
-        self.rule = .perInput(formulas)
+        self.formulas = formulas
+        self.joint = nil
     }
 
     init(_ name: String, _ gradFn: String, joint: @escaping JointFormula) {
         self.name = name
         self.gradFn = gradFn
-        self.rule = .joint(joint)
+        self.formulas = nil
+        self.joint = joint
     }
 
     init(accumulating name: String) {
         self.name = name
         self.gradFn = name
-        self.rule = .accumulate
+        self.formulas = nil
+        self.joint = nil
     }
 
     /// The op family: `mul` for `mul.Tensor`.
@@ -57,21 +55,26 @@ public final class Derivative: Sendable {
     /// the rule reads. Fixed-arity forms avoid allocating argument arrays on this hot path.
     @discardableResult
     func record(_ a: Tensor?, output: Tensor) -> Node? {
-        guard output.context.isGradEnabled, a?.requiresGrad == true else { return nil }
-        return makeNode([a?.gradientEdge], [output])
+        guard output.context.isGradEnabled, let edge = a?.gradientEdge else { return nil }
+        return makeNode(SmallArray(edge), output)
     }
 
     @discardableResult
     func record(_ a: Tensor?, _ b: Tensor?, output: Tensor) -> Node? {
-        guard output.context.isGradEnabled, a?.requiresGrad == true || b?.requiresGrad == true else { return nil }
-        return makeNode([a?.gradientEdge, b?.gradientEdge], [output])
+        guard output.context.isGradEnabled else { return nil }
+        let ea = a?.gradientEdge, eb = b?.gradientEdge
+        guard ea != nil || eb != nil else { return nil }
+        return makeNode(SmallArray(ea, eb), output)
     }
 
     @discardableResult
     func record(_ a: Tensor?, _ b: Tensor?, _ c: Tensor?, output: Tensor) -> Node? {
-        guard output.context.isGradEnabled,
-              a?.requiresGrad == true || b?.requiresGrad == true || c?.requiresGrad == true else { return nil }
-        return makeNode([a?.gradientEdge, b?.gradientEdge, c?.gradientEdge], [output])
+        guard output.context.isGradEnabled else { return nil }
+        let ea = a?.gradientEdge, eb = b?.gradientEdge, ec = c?.gradientEdge
+        guard ea != nil || eb != nil || ec != nil else { return nil }
+        var edges = SmallArray(ea, eb)
+        edges.append(ec)
+        return makeNode(edges, output)
     }
 
     /// Records a node with any number of inputs and outputs (cat, split, max with indices…).
@@ -79,18 +82,27 @@ public final class Derivative: Sendable {
     func record(inputs: [Tensor?], outputs: [Tensor]) -> Node? {
         guard let context = outputs.first?.context, context.isGradEnabled,
               inputs.contains(where: { $0?.requiresGrad == true }) else { return nil }
-        return makeNode(SmallArray(inputs.map { $0?.gradientEdge }), SmallArray(outputs))
+        let node = Node(self, edges: SmallArray(inputs.map { $0?.gradientEdge }),
+                        outputs: SmallArray(outputs.lazy.map { TensorMeta(shape: $0.shape, dtype: $0.dtype) }),
+                        sequenceNumber: context.takeSequenceNumber())
+        for (nr, output) in outputs.enumerated() { output.becomeOutput(nr, of: node) }
+        return node
     }
 
-    private func makeNode(_ edges: SmallArray<Edge?>, _ outputs: SmallArray<Tensor>) -> Node {
-        let node = Node(self, edges: edges, outputs: SmallArray(outputs.lazy.map { TensorMeta(shape: $0.shape, dtype: $0.dtype) }),
-                        sequenceNumber: outputs[0].context.takeSequenceNumber())
-        for (nr, output) in outputs.enumerated() {
-            output.gradFn = node
-            output.outputNr = nr
-            output.leafRequiresGrad = false
-        }
+    private func makeNode(_ edges: SmallArray<Edge?>, _ output: Tensor) -> Node {
+        let node = Node(self, edges: edges, outputs: SmallArray(TensorMeta(shape: output.shape, dtype: output.dtype)),
+                        sequenceNumber: output.context.takeSequenceNumber())
+        output.becomeOutput(0, of: node)
         return node
+    }
+}
+
+extension Tensor {
+    /// Makes this tensor output `nr` of `node`: a non-leaf whose `grad_fn` is the node.
+    func becomeOutput(_ nr: Int, of node: Node) {
+        gradFn = node
+        outputNr = nr
+        leafRequiresGrad = false
     }
 }
 

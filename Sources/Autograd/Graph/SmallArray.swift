@@ -18,6 +18,19 @@ struct SmallArray<Element>: RandomAccessCollection, MutableCollection, Expressib
         for e in elements { append(e) }
     }
 
+    /// One element, without the array a literal would allocate.
+    init(_ a: Element) {
+        first = a
+        count = 1
+    }
+
+    /// Two elements, without the array a literal would allocate.
+    init(_ a: Element, _ b: Element) {
+        first = a
+        second = b
+        count = 2
+    }
+
     /// `count` copies of `value`.
     init(repeating value: Element, count: Int) {
         for _ in 0..<count { append(value) }

@@ -94,14 +94,13 @@ final class CopySlices {
         }
         let slice = try placement.gather(grad)
         var results: [Tensor?]
-        switch op.derivative.rule {
-        case .perInput(let formulas):
+        if let formulas = op.derivative.formulas {
             results = try formulas.indices.map { i throws -> Tensor? in
                 i == 0 || node.needsGradient(i) ? try formulas[i](op, slice) : nil
             }
-        case .joint(let formula):
+        } else if let formula = op.derivative.joint {
             results = try formula(op, [slice])
-        case .accumulate:
+        } else {
             preconditionFailure("an in-place op is never AccumulateGrad")
         }
         if let own = results[0] {
@@ -116,13 +115,11 @@ extension Tensor {
     /// CopySlices over its previous history and the op's other inputs. The view's own history is
     /// regenerated on next access, its version having moved.
     func rebaseHistoryThroughView(_ op: Node, base: Tensor) throws(TensorError) {
-        let edges = SmallArray([base.gradientEdge] + Array(op.edges.dropFirst()))
+        let edges = SmallArray<Edge?>([base.gradientEdge] + Array(op.edges.dropFirst()))
         let node = Node(copySlicesRule, edges: edges, outputs: [TensorMeta(shape: base.shape, dtype: base.dtype)],
                         sequenceNumber: context.takeSequenceNumber())
         node.attributes.payload = CopySlices(op: op, placement: try ViewPlacement(view: self, base: base))
-        base.gradFn = node
-        base.outputNr = 0
-        base.leafRequiresGrad = false
+        base.becomeOutput(0, of: node)
     }
 
     /// torch's regenerated view history: `AsStridedBackward0` over the base's current history,
