@@ -17,6 +17,7 @@ enum Shape {
 
     /// Row-major strides of a contiguous tensor.
     static func contiguousStrides(_ shape: [Int]) -> [Int] {
+        if shape.count < 2 { return shape.isEmpty ? [] : unitStride }   // shared: no allocation
         var strides = [Int](repeating: 1, count: shape.count)
         var step = 1
         for d in stride(from: shape.count - 1, through: 0, by: -1) {
@@ -25,6 +26,8 @@ enum Shape {
         }
         return strides
     }
+
+    private static let unitStride = [1]
 
     /// torch's `infer_size`: the shape two operands broadcast to.
     static func broadcast(_ a: [Int], _ b: [Int]) throws(TensorError) -> [Int] {

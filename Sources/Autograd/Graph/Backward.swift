@@ -38,10 +38,8 @@ struct BackwardWalk {
         }
         let nodes = discover(roots: roots, targets: targets, walkID: walkID)
         defer {
-            for node in nodes {
-                node.buffer.removeAll()
-                node.walkID = 0
-            }
+            // Gradients left in nodes that did not run (walk IDs are unique: no reset needed).
+            for node in nodes where !node.buffer.isEmpty { node.buffer.removeAll() }
         }
         for (edge, seed) in zip(roots, seeds) {
             try add(seed, to: edge)
@@ -147,7 +145,7 @@ struct BackwardWalk {
     private func execute(_ node: Node) throws(TensorError) {
         var grads = SmallArray<Tensor?>()
         swap(&grads, &node.buffer)
-        if !grads.contains(where: { $0 != nil }) { return }
+        if !grads.indices.contains(where: { grads[$0] != nil }) { return }
         try node.checkSavedVersions()
         context.runsBackwardFormulas = true
         let gradMode = context.isGradEnabled

@@ -102,7 +102,7 @@ public final class Node {
     /// Checks every saved tensor before the rule runs, as torch's nodes unpack all their saved
     /// variables first, whether or not a formula reads them.
     func checkSavedVersions() throws(TensorError) {
-        for saved in savedTensors where saved.isChecked { try saved.checkVersion(for: self) }
+        for i in 0..<savedTensors.count where savedTensors[i].isChecked { try savedTensors[i].checkVersion(for: self) }
     }
 
     /// The forward result, re-attached to this node so that `create_graph` differentiates
@@ -148,7 +148,7 @@ public final class Node {
     /// Frees what the rule saved, as torch's `release_variables()` after a backward pass.
     func release() {
         isReleased = true
-        savedTensors.removeAll()
+        if !savedTensors.isEmpty { savedTensors.removeAll() }
     }
 }
 

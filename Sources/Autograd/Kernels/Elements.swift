@@ -82,10 +82,9 @@ enum Kernels {
         if dst.isContiguous {
             dst.pointer(T.self).update(repeating: value, count: dst.count)
         } else {
-            let plan = RowPlan(dst)
             let p = dst.pointer(T.self)
-            plan.forEachRow { row in
-                for i in 0..<plan.innerCount { p[row.0 + i * plan.innerStrides.0] = value }
+            Loop.forEachRow(dst) { row in
+                for i in 0..<row.count { p[row.offsets.0 + i * row.steps.0] = value }
             }
         }
     }

@@ -119,7 +119,9 @@ extension Kernels {
         if op == .sub && (a.dtype == .bool) != (b.dtype == .bool) { throw fail(boolSubtraction) }
         try checkBinary(op, dtype, b: b.dtype == .int64 ? b : nil, alpha: alpha)
         let shape = try Shape.broadcast(a.shape, b.shape)
-        let out = try Tensor.uninitialized(shape, dtype, a.context)
+        // an operand's strides are shared when they are the output's (no allocation)
+        let strides = a.isContiguous && a.shape == shape ? a.strides : b.isContiguous && b.shape == shape ? b.strides : nil
+        let out = try Tensor.uninitialized(shape, dtype, a.context, strides: strides)
         let x = try a.converted(to: dtype), y = try b.converted(to: dtype)
         let scale = alpha?.doubleValue
         switch dtype {

@@ -19,11 +19,10 @@ enum Loop {
             for i in 0..<out.count { po[i] = v }
             return
         }
-        let plan = RowPlan(out, a)
-        plan.forEachRow { row in
-            let o = po + row.0, x = pa + row.1
-            let so = plan.innerStrides.0, sa = plan.innerStrides.1
-            for i in 0..<plan.innerCount { o[i * so] = f(x[i * sa]) }
+        forEachRow(out, a) { row in
+            let o = po + row.offsets.0, x = pa + row.offsets.1
+            let (so, sa, _, _) = row.steps
+            for i in 0..<row.count { o[i * so] = f(x[i * sa]) }
         }
     }
 
@@ -49,11 +48,10 @@ enum Loop {
                 return
             }
         }
-        let plan = RowPlan(out, a, b)
-        plan.forEachRow { row in
-            let o = po + row.0, x = pa + row.1, y = pb + row.2
-            let (so, sa, sb, _) = plan.innerStrides
-            for i in 0..<plan.innerCount { o[i * so] = f(x[i * sa], y[i * sb]) }
+        forEachRow(out, a, b) { row in
+            let o = po + row.offsets.0, x = pa + row.offsets.1, y = pb + row.offsets.2
+            let (so, sa, sb, _) = row.steps
+            for i in 0..<row.count { o[i * so] = f(x[i * sa], y[i * sb]) }
         }
     }
 
@@ -62,82 +60,96 @@ enum Loop {
     static func map<A, B, C, R>(_ out: Tensor, _ a: Tensor, _ b: Tensor, _ c: Tensor, _ f: (A, B, C) -> R) {
         if out.count == 0 { return }
         let po = out.pointer(R.self), pa = a.pointer(A.self), pb = b.pointer(B.self), pc = c.pointer(C.self)
-        if out.isContiguous && [a, b, c].allSatisfy({ $0.isContiguous && $0.shape == out.shape }) {
+        if out.isContiguous && a.isContiguous && b.isContiguous && c.isContiguous
+            && a.shape == out.shape && b.shape == out.shape && c.shape == out.shape {
             for i in 0..<out.count { po[i] = f(pa[i], pb[i], pc[i]) }
             return
         }
-        let plan = RowPlan(out, a, b, c)
-        plan.forEachRow { row in
-            let o = po + row.0, x = pa + row.1, y = pb + row.2, z = pc + row.3
-            let (so, sa, sb, sc) = plan.innerStrides
-            for i in 0..<plan.innerCount { o[i * so] = f(x[i * sa], y[i * sb], z[i * sc]) }
+        forEachRow(out, a, b, c) { row in
+            let o = po + row.offsets.0, x = pa + row.offsets.1, y = pb + row.offsets.2, z = pc + row.offsets.3
+            let (so, sa, sb, sc) = row.steps
+            for i in 0..<row.count { o[i * so] = f(x[i * sa], y[i * sb], z[i * sc]) }
         }
     }
 }
 
-/// The rows of an elementwise loop: the output's shape with dimensions coalesced where every
-/// operand allows it, and each operand's strides (expanded to the output's shape).
-struct RowPlan {
-    private var sizes: [Int]
-    private var strides: [[Int]]
-    let innerCount: Int
-    let innerStrides: (Int, Int, Int, Int)
+/// One row of an elementwise loop: where it starts in each operand (in elements, relative to
+/// each operand's first element), how many elements it has, and each operand's step along it.
+/// Operand 0 is the output; unused operands have offset and step 0.
+struct Row {
+    var offsets: (Int, Int, Int, Int)
+    let count: Int
+    let steps: (Int, Int, Int, Int)
+}
 
-    init(_ out: Tensor, _ operands: Tensor...) {
-        let shape = out.shape
-        var all = [out.strides]
-        for t in operands {
-            all.append(t.shape == shape ? t.strides : Shape.expandedStrides(t.shape, t.strides, to: shape))
-        }
-        // Coalesce: dimension d merges into d + 1 when, for every operand, stepping once along d
-        // equals stepping size[d + 1] times along d + 1.
-        var sizes: [Int] = []
-        var strides = [[Int]](repeating: [], count: all.count)
-        for d in 0..<shape.count where shape[d] != 1 {
-            if !sizes.isEmpty, all.indices.allSatisfy({ strides[$0].last! == all[$0][d] * shape[d] }) {
-                sizes[sizes.count - 1] *= shape[d]
-                for k in all.indices { strides[k][strides[k].count - 1] = all[k][d] }
-            } else {
-                sizes.append(shape[d])
-                for k in all.indices { strides[k].append(all[k][d]) }
+extension Loop {
+    /// Calls `body` with each row of `out`'s elements, the operands read as if expanded to its
+    /// shape (broadcast dimensions step 0). Dimensions are coalesced where every operand allows
+    /// it, so that rows are as long as possible. The plan lives in stack memory: no allocation.
+    @inline(__always)
+    static func forEachRow(_ out: Tensor, _ a: Tensor? = nil, _ b: Tensor? = nil, _ c: Tensor? = nil,
+                           _ body: (Row) -> Void) {
+        let rank = out.rank
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 6 * max(rank, 1)) { buffer in
+            let plan = buffer.baseAddress!
+            let sizes = plan, strides = plan + rank, index = plan + 5 * rank
+            // Coalesce: dimension d merges into the previous kept one when, for every operand,
+            // stepping once along it equals stepping size[d] times along d.
+            var kept = 0
+            for d in 0..<rank where out.shape[d] != 1 {
+                let size = out.shape[d]
+                let s = (out.strides[d], stride(a, d, rank), stride(b, d, rank), stride(c, d, rank))
+                if kept > 0 {
+                    let last = kept - 1
+                    if strides[last] == s.0 * size && strides[rank + last] == s.1 * size
+                        && strides[2 * rank + last] == s.2 * size && strides[3 * rank + last] == s.3 * size {
+                        sizes[last] *= size
+                        strides[last] = s.0; strides[rank + last] = s.1
+                        strides[2 * rank + last] = s.2; strides[3 * rank + last] = s.3
+                        continue
+                    }
+                }
+                sizes[kept] = size
+                strides[kept] = s.0; strides[rank + kept] = s.1
+                strides[2 * rank + kept] = s.2; strides[3 * rank + kept] = s.3
+                kept += 1
+            }
+            if kept == 0 {
+                // every dimension has size 1: a single element
+                body(Row(offsets: (0, 0, 0, 0), count: 1, steps: (0, 0, 0, 0)))
+                return
+            }
+            let inner = kept - 1
+            var row = Row(offsets: (0, 0, 0, 0), count: sizes[inner],
+                          steps: (strides[inner], strides[rank + inner], strides[2 * rank + inner], strides[3 * rank + inner]))
+            var rows = 1
+            for d in 0..<inner {
+                rows *= sizes[d]
+                index[d] = 0
+            }
+            for _ in 0..<rows {
+                body(row)
+                var d = inner - 1
+                while d >= 0 {
+                    index[d] += 1
+                    row.offsets.0 += strides[d]; row.offsets.1 += strides[rank + d]
+                    row.offsets.2 += strides[2 * rank + d]; row.offsets.3 += strides[3 * rank + d]
+                    if index[d] < sizes[d] { break }
+                    row.offsets.0 -= strides[d] * sizes[d]; row.offsets.1 -= strides[rank + d] * sizes[d]
+                    row.offsets.2 -= strides[2 * rank + d] * sizes[d]; row.offsets.3 -= strides[3 * rank + d] * sizes[d]
+                    index[d] = 0
+                    d -= 1
+                }
             }
         }
-        if sizes.isEmpty {
-            sizes = [1]
-            for k in all.indices { strides[k] = [0] }
-        }
-        while strides.count < 4 { strides.append([Int](repeating: 0, count: sizes.count)) }
-        self.sizes = sizes
-        self.strides = strides
-        innerCount = sizes[sizes.count - 1]
-        innerStrides = (strides[0].last!, strides[1].last!, strides[2].last!, strides[3].last!)
     }
 
-    /// Calls `body` with each row's starting offsets, relative to each operand's first element.
+    /// The stride of `t` along output dimension `d` when read expanded to an output of `rank`
+    /// dimensions: 0 where `t` has no such dimension or has size 1 there.
     @inline(__always)
-    func forEachRow(_ body: ((Int, Int, Int, Int)) -> Void) {
-        let outer = sizes.count - 1
-        if outer == 0 {
-            body((0, 0, 0, 0))
-            return
-        }
-        var index = [Int](repeating: 0, count: outer)
-        var offsets = (0, 0, 0, 0)
-        var rows = 1
-        for d in 0..<outer { rows *= sizes[d] }
-        for _ in 0..<rows {
-            body(offsets)
-            var d = outer - 1
-            while d >= 0 {
-                index[d] += 1
-                offsets.0 += strides[0][d]; offsets.1 += strides[1][d]
-                offsets.2 += strides[2][d]; offsets.3 += strides[3][d]
-                if index[d] < sizes[d] { break }
-                offsets.0 -= strides[0][d] * sizes[d]; offsets.1 -= strides[1][d] * sizes[d]
-                offsets.2 -= strides[2][d] * sizes[d]; offsets.3 -= strides[3][d] * sizes[d]
-                index[d] = 0
-                d -= 1
-            }
-        }
+    private static func stride(_ t: Tensor?, _ d: Int, _ rank: Int) -> Int {
+        guard let t else { return 0 }
+        let own = d - (rank - t.rank)
+        return own < 0 || t.shape[own] == 1 ? 0 : t.strides[own]
     }
 }
