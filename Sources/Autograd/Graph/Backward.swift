@@ -45,7 +45,7 @@ struct BackwardWalk {
             try add(seed, to: edge)
         }
         var captured = [Tensor?](repeating: nil, count: targets.count)
-        var ready = ReadyQueue()
+        var ready = ReadyQueue(capacity: min(nodes.count, 64))
         for edge in roots where edge.node.dependencies == 0 && !ready.contains(edge.node) {
             ready.push(edge.node)
         }
@@ -76,8 +76,10 @@ struct BackwardWalk {
     /// nodes that must run. Iterative post-order DFS.
     private func discover(roots: [Edge], targets: [Edge], walkID: Int) -> [Node] {
         var nodes: [Node] = []
+        nodes.reserveCapacity(16)
         // The stack holds positions in `nodes` (which owns the references) and the next edge.
         var stack: [(index: Int, next: Int)] = []
+        stack.reserveCapacity(16)
         let everything: Bool
         if case .accumulateAll = mode { everything = true } else { everything = false }
         func enter(_ node: Node) {
@@ -224,6 +226,8 @@ struct BackwardWalk {
 /// The nodes ready to run, later sequence numbers first (`AccumulateGrad` first of all).
 private struct ReadyQueue {
     private var heap: [Node] = []
+
+    init(capacity: Int) { heap.reserveCapacity(capacity) }
 
     func contains(_ node: Node) -> Bool { heap.contains { $0 === node } }
 

@@ -19,6 +19,16 @@ struct ReductionLayout {
     /// Lays `x` out for reducing `dims` (nil or empty: every dimension).
     init(_ x: Tensor, dims requested: [Int]?) throws(TensorError) {
         let rank = x.rank
+        if requested?.isEmpty ?? true {
+            // every dimension, in order: no permutation, one block
+            self.data = try x.contiguousData()
+            self.outer = 1
+            self.inner = x.count
+            self.keptShape = [Int](repeating: 1, count: rank)
+            self.squeezedShape = []
+            self.dims = Array(0..<rank)
+            return
+        }
         var dims = try Shape.wrap(requested ?? [], rank: rank)
         if dims.isEmpty { dims = Array(0..<rank) }
         dims.sort()
@@ -93,6 +103,21 @@ extension Kernels {
     static func accumulationType(_ dtype: DType) -> DType { dtype.isFloatingPoint ? dtype : .int64 }
 
     /// `op` over `dims` (nil: all), answering a tensor of the reduced shape.
+    /// `x /= n` elementwise for a fresh floating tensor (mean's sum over its `n` elements),
+    /// dividing as `binary(.div, x, n)` would.
+    static func divideInPlace(_ x: Tensor, by n: Int) {
+        switch x.dtype {
+        case .float32:
+            let p = x.pointer(Float.self), d = Float(Double(n))
+            for i in 0..<x.count { p[i] = p[i] / d }
+        case .float64:
+            let p = x.pointer(Double.self), d = Double(n)
+            for i in 0..<x.count { p[i] = p[i] / d }
+        case .int64, .bool:
+            preconditionFailure("mean is defined for floating dtypes only")
+        }
+    }
+
     static func reduce(_ op: ReduceOp, _ x: Tensor, dims: [Int]?, keepDim: Bool) throws(TensorError) -> Tensor {
         let layout = try ReductionLayout(x, dims: dims)
         let outType: DType

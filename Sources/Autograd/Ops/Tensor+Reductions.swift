@@ -40,9 +40,9 @@ extension Tensor {
         guard input.dtype.isFloatingPoint else {
             throw .evaluation("mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: \(input.dtype.scalarTypeName)")
         }
-        let sum = try Kernels.reduce(.sum, input, dims: dims, keepDim: keepDim)
-        let reduced = sum.count == 0 ? 1 : input.count / Swift.max(sum.count, 1)
-        let out = try Kernels.binary(.div, sum, .int(Int64(input.count == 0 ? 0 : reduced)))
+        let out = try Kernels.reduce(.sum, input, dims: dims, keepDim: keepDim)
+        let reduced = out.count == 0 ? 1 : input.count / Swift.max(out.count, 1)
+        Kernels.divideInPlace(out, by: input.count == 0 ? 0 : reduced)   // the sum is fresh: no second tensor
         try recordReduction(dims == nil ? meanRule : meanDimRule, dims: dims, keepDim: keepDim, out)
         return out
     }
