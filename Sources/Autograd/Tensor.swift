@@ -45,6 +45,9 @@ public final class Tensor {
         }
     }
     private var recordedGradFn: Node?
+    /// The height of the histories this tensor holds (its own and a view's base's; 0 for none),
+    /// without regenerating a view's.
+    var historyHeight: Int { Swift.max(recordedGradFn?.height ?? 0, viewBase?.recordedGradFn?.height ?? 0) }
     /// Which output of `gradFn` this tensor is.
     var outputNr = 0
     /// A leaf's own `requires_grad` flag (a non-leaf requires grad through its `gradFn`).

@@ -82,6 +82,16 @@ if which == "parts" {
     print("forward_recorded_us_per_op \(recorded / 1000 / Double(n))")
     print("forward_plain_us_per_op \(plain / 1000 / Double(n))")
 }
+if which == "plain" {
+    // The chain's ops with grad mode off: tensor creation, kernel and teardown only.
+    let n = 10_000
+    let ns = try measure(repeats: 5, iterations: 5) {
+        let c = Context(defaultDType: .float32, seed: 0, limits: limits)
+        var y = try Tensor.ones([3], dtype: .float32, context: c)
+        for i in 0..<n { y = i & 1 == 0 ? try y.mul(1.0001) : try y.add(0.5) }
+    }
+    print("forward_plain_us_per_op \(ns / 1000 / Double(n))")
+}
 if which == "all" || which == "matmul" {
     let c = Context(defaultDType: .float32, seed: 1, limits: limits)
     let n = 1024

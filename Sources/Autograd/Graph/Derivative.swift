@@ -110,6 +110,7 @@ extension Node {
     /// Saves forward inputs for the rule, in order.
     func save(_ inputs: Tensor...) {
         for t in inputs { savedTensors.append(SavedTensor(input: t)) }
+        for t in inputs { noteSavedHistory(t) }
     }
 
     /// Saves two inputs of a binary op, each read only by the other one's formula (mul, mm, …):
@@ -120,11 +121,23 @@ extension Node {
         second.isChecked = needsGradient(0)
         savedTensors.append(first)
         savedTensors.append(second)
+        noteSavedHistory(a)
+        noteSavedHistory(b)
+    }
+
+    /// A saved tensor holds its history: this node is taller than it.
+    func noteSavedHistory(_ t: Tensor) {
+        let below = t.historyHeight
+        if below >= height { height = below + 1 }
     }
 
     /// Saves forward outputs for the rule, after the inputs (read back with `result(_:)`).
     func saveResult(_ outputs: Tensor...) {
         attributes.resultSlot = savedTensors.count
-        for t in outputs { savedTensors.append(SavedTensor(output: t)) }
+        for t in outputs {
+            let saved = SavedTensor(output: t)   // an alias without the output's own history
+            noteSavedHistory(saved.tensor)
+            savedTensors.append(saved)
+        }
     }
 }

@@ -31,6 +31,9 @@ public final class Node {
     var savedTensors = SmallArray<SavedTensor>()
     /// Non-tensor values the rule reads (dims, scalars, shapes).
     var attributes = Attributes()
+    /// The longest path of strong references below this node (edges and saved histories): how
+    /// deep Swift's recursive release of it can go.
+    var height = 1
     /// Set when backward ran without `retain_graph`: saved tensors are gone.
     var isReleased = false
     /// The leaf an `AccumulateGrad` node accumulates into.
@@ -50,6 +53,7 @@ public final class Node {
         self.outputs = outputs
         self.sequenceNumber = sequenceNumber
         self.variable = nil
+        for i in 0..<edges.count { if let below = edges[i]?.node.height, below >= height { height = below + 1 } }
     }
 
     /// An `AccumulateGrad` node for `leaf`.
@@ -120,14 +124,20 @@ public final class Node {
     /// Whether the gradient of forward input `i` is wanted (its edge exists).
     public func needsGradient(_ i: Int) -> Bool { i < edges.count && edges[i] != nil }
 
-    /// Unlinks the graph below this node without recursion: a long chain of nodes freed at
+    /// Graphs lower than this are released by Swift's own recursion, which is bounded by their
+    /// height; taller ones are unlinked iteratively.
+    static let recursionLimit = 256
+
+    /// Unlinks a tall graph below this node without recursion: a long chain of nodes freed at
     /// once would otherwise release each next node from inside the previous one's deinit and
-    /// overflow the stack (torch's `deleteNode` does the same).
+    /// overflow the stack (torch's `deleteNode` does the same). Below the recursion limit the
+    /// rest is released normally.
     deinit {
+        guard height >= Node.recursionLimit else { return }
         var pending: [Node] = []
         Node.detach(self, into: &pending)
         while var node = pending.popLast() {
-            if isKnownUniquelyReferenced(&node) { Node.detach(node, into: &pending) }
+            if node.height >= Node.recursionLimit && isKnownUniquelyReferenced(&node) { Node.detach(node, into: &pending) }
         }
     }
 
@@ -137,7 +147,8 @@ public final class Node {
         for edge in node.edges { if let next = edge?.node { pending.append(next) } }
         node.edges.removeAll()
         node.savedTensors.updateEach { entry in
-            if isKnownUniquelyReferenced(&entry.tensor), let history = entry.tensor.gradFn {
+            if entry.tensor.historyHeight >= Node.recursionLimit, isKnownUniquelyReferenced(&entry.tensor),
+               let history = entry.tensor.gradFn {
                 entry.tensor.gradFn = nil
                 pending.append(history)
             }

@@ -119,6 +119,7 @@ extension Tensor {
         let node = Node(copySlicesRule, edges: edges, outputs: [TensorMeta(shape: base.shape, dtype: base.dtype)],
                         sequenceNumber: context.takeSequenceNumber())
         node.attributes.payload = CopySlices(op: op, placement: try ViewPlacement(view: self, base: base))
+        node.height = Swift.max(node.height, op.height + 1)   // the payload holds the op's node
         base.becomeOutput(0, of: node)
     }
 
