@@ -56,8 +56,10 @@ public final class Tensor {
     public internal(set) var grad: Tensor?
     /// Set by `retain_grad()` on a non-leaf.
     var retainsGrad = false
-    /// The `AccumulateGrad` node of a leaf that requires grad, made on first use.
-    private weak var accumulator: Node?
+    /// The `AccumulateGrad` node of a leaf that requires grad, made on first use. A weak
+    /// reference kept by hand: the node clears it when it dies (see `Node.deinit`), which
+    /// spares every leaf the side table a Swift `weak` reference allocates.
+    unowned(unsafe) var accumulator: Node?
     /// torch's `._base`: the tensor whose storage this view shares, or nil.
     var viewBase: Tensor?
     /// A view's version when its history was recorded (torch's `attr_version`).

@@ -133,6 +133,7 @@ public final class Node {
     /// overflow the stack (torch's `deleteNode` does the same). Below the recursion limit the
     /// rest is released normally.
     deinit {
+        if let variable, variable.accumulator === self { variable.accumulator = nil }
         guard height >= Node.recursionLimit else { return }
         var pending: [Node] = []
         Node.detach(self, into: &pending)
