@@ -43,7 +43,7 @@ public final class Node {
 
     // Bookkeeping of the backward walk in progress (see `Backward`).
     var walkID = 0
-    var dependencies = 0
+    var dependencies: Int32 = 0
     var isNeeded = false
     var buffer = SmallArray<Tensor?>()
 
@@ -175,10 +175,10 @@ struct SavedTensor {
     var tensor: Tensor
     /// The version of its counter when saved.
     let version: Int
-    /// True when the tensor is an output of the saving node.
-    let isOutput: Bool
     /// The output number, when `isOutput`.
     let outputNr: Int
+    /// True when the tensor is an output of the saving node.
+    let isOutput: Bool
     /// False when no formula that will run reads it (torch would not have saved it), so that
     /// modifying it in place is no error.
     var isChecked = true
