@@ -20,7 +20,7 @@ extension Tensor {
     /// `torch.erf`. Backward: ErfBackward0.
     public func erf() throws(TensorError) -> Tensor {
         let out = try Kernels.unary(.erf, self)
-        Derivatives.named("erf").record(self, output: out)?.save(self)
+        try Derivatives.named("erf").record(self, output: out)?.save(self)
         return out
     }
 }

@@ -29,10 +29,11 @@ public final class Tensor {
     // MARK: Autograd metadata
 
     /// torch's `grad_fn`: the node that made this tensor; nil for leaves. A view whose base was
-    /// written in place since its history was recorded gets a new one first (ViewHistory.swift).
+    /// written in place since its history was recorded gets a new one first (ViewHistory.swift),
+    /// except the views torch refuses to regenerate (`staleViewError`): they keep their old one.
     public internal(set) var gradFn: Node? {
         get {
-            if let base = viewBase, viewVersion != version {
+            if let base = viewBase, viewVersion != version, viewCreation == .ordinary {
                 viewVersion = version
                 if recordedGradFn != nil || base.requiresGrad { recordedGradFn = regeneratedViewHistory(base: base) }
                 outputNr = 0
@@ -64,11 +65,9 @@ public final class Tensor {
     var viewBase: Tensor?
     /// A view's version when its history was recorded (torch's `attr_version`).
     var viewVersion = 0
-    /// A view made with grad mode off: torch refuses to write into it with grad mode on.
-    var isNoGradView = false
-    /// One of several views one op returned (split, chunk): torch refuses to write into it
-    /// while recording.
-    var isMultiOutputView = false
+    /// How a view was made (torch's `CreationMeta`): torch refuses to write into, or to
+    /// regenerate the history of, a view made under no_grad or by an op with several outputs.
+    var viewCreation = ViewCreation.ordinary
     /// A counter of this tensor's own (a `.data` alias); nil for the storage's.
     private let ownVersionCounter: VersionCounter?
 
@@ -112,8 +111,9 @@ public final class Tensor {
                           context: context, versionCounter: ownVersionCounter)
         view.viewBase = viewBase ?? self
         view.viewVersion = view.version
-        view.isNoGradView = !context.isGradEnabled
-        view.isMultiOutputView = isMultiOutputView   // a view of split's output inherits its rule
+        // torch's propagated creation meta: a view made under no_grad is a no-grad view, any
+        // other inherits its source's (a view of split's output is a multi-output view too)
+        view.viewCreation = context.isGradEnabled ? viewCreation : .noGradMode
         return view
     }
 
@@ -142,8 +142,10 @@ public final class Tensor {
     /// `is_leaf`: true for tensors no recorded op produced.
     public var isLeaf: Bool { gradFn == nil }
 
-    /// `requires_grad`.
-    public var requiresGrad: Bool { gradFn != nil || leafRequiresGrad }
+    /// `requires_grad`: a history, the leaf's flag, or (for a view) its base's `requires_grad`,
+    /// as torch's: a view made under no_grad of a tensor that requires grad requires grad too,
+    /// though gradients do not flow back through it.
+    public var requiresGrad: Bool { gradFn != nil || leafRequiresGrad || viewBase?.requiresGrad == true }
 
     /// The `grad_fn` name torch prints (`AddBackward0`), or nil for a leaf.
     public var gradFnName: String? { gradFn?.name }
@@ -154,12 +156,59 @@ public final class Tensor {
     /// True when this tensor is a view of another (shares its storage).
     public var isView: Bool { viewBase != nil }
 
-    /// The edge a gradient for this tensor travels along: its `grad_fn` and output number, or
-    /// a leaf's `AccumulateGrad`; nil when it does not require grad.
+    /// torch's `gradient_edge`: the edge a gradient for this tensor travels along, its
+    /// `grad_fn` and output number or a leaf's `AccumulateGrad`; nil when it does not require
+    /// grad, and for a view made under no_grad (gradients stop there). Throws torch's error for
+    /// a view whose history torch refuses to regenerate.
     var gradientEdge: Edge? {
-        if let gradFn { return Edge(node: gradFn, inputNr: outputNr) }
-        if leafRequiresGrad { return Edge(node: gradAccumulator(), inputNr: 0) }
-        return nil
+        get throws(TensorError) {
+            if let error = staleViewError { throw error }
+            if let gradFn { return Edge(node: gradFn, inputNr: outputNr) }
+            if leafRequiresGrad { return Edge(node: gradAccumulator(), inputNr: 0) }
+            return nil
+        }
+    }
+
+    /// torch's refusal to regenerate the history of a view made under no_grad or by split or
+    /// chunk once its base was written in place (nil when this tensor is not such a view).
+    var staleViewError: TensorError? {
+        guard viewCreation != .ordinary, let base = viewBase, viewVersion != version,
+              recordedGradFn != nil || base.requiresGrad else { return nil }
+        return viewRebaseError(indirect: true)
+    }
+
+    /// Throws what torch's `grad_fn` getter raises for this tensor: its error for a view made
+    /// under no_grad or by split/chunk whose base was written in place since (see
+    /// `staleViewError`); reading `gradFn` itself never throws.
+    public func checkGradFn() throws(TensorError) {
+        if let error = staleViewError { throw error }
+    }
+
+    /// torch's `handle_view_on_rebase`: the error for writing into a view made under no_grad or
+    /// by an op with several outputs, or (`indirect`) for asking its history after its base was
+    /// written; nil for an ordinary view.
+    func viewRebaseError(indirect: Bool) -> TensorError? {
+        if viewCreation == .ordinary { return nil }
+        let modified = indirect ? "its base or another view of its base has been" : "is being"
+        var output = ""
+        if let node = recordedGradFn {
+            let name = String(node.name.reversed().drop(while: \.isNumber).reversed())
+            output = "Output \(outputNr) of \(name.hasSuffix("Backward") ? String(name.dropLast(8)) : name)"
+        }
+        var message: String
+        if viewCreation == .noGradMode || output.isEmpty {
+            let prefix = output.isEmpty ? "A view was created in" : "\(output) is a view of a view which was created in"
+            message = "\(prefix) no_grad mode and \(modified) modified inplace with grad mode enabled."
+        } else {
+            message = "\(output) is a view and \(modified) modified inplace."
+        }
+        switch viewCreation {
+        case .multiOutput:
+            message += " This view is the output of a function that returns multiple views. Such functions do not allow the output views to be modified inplace. You should replace the inplace operation by an out-of-place one."
+        case .noGradMode, .ordinary:
+            message += " Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked)."
+        }
+        return .evaluation(message)
     }
 
     /// The leaf's `AccumulateGrad` node. It holds the leaf strongly; the leaf holds it weakly,
@@ -176,6 +225,16 @@ public final class Tensor {
     func pointer<T>(_: T.Type) -> UnsafeMutablePointer<T> {
         address.assumingMemoryBound(to: T.self)
     }
+}
+
+/// How a view was made, as torch's `CreationMeta` tells the views it will not rebase.
+enum ViewCreation {
+    /// With grad mode on, by an op with one output.
+    case ordinary
+    /// With grad mode off.
+    case noGradMode
+    /// By an op that returns several views (split, chunk), with grad mode on.
+    case multiOutput
 }
 
 extension Tensor: CustomStringConvertible {

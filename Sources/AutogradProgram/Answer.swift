@@ -19,6 +19,8 @@ struct AnswerWriter {
             json.key(name)
             switch bound {
             case .tensor(let t):
+                // torch raises when asked the grad_fn of a view it will not regenerate
+                do { try t.checkGradFn() } catch { throw ProgramError(error, step: "outputs[\(i)]") }
                 tensor(t)
                 tensors.append(t)
             case .none:

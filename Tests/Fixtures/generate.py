@@ -721,6 +721,88 @@ program("found-second-order-graph-names", [
     ["a", "b", "ga", "gb"])
 
 
+# Views torch made with grad mode off or by split/chunk (its CreationMeta): they require grad
+# when their base does but pass no gradient back, and torch refuses to write into them or to
+# regenerate their history once their base was written in place.
+def nograd(*steps):
+    return {"no_grad": list(steps)}
+
+
+def index(out, source, *slices):
+    return {"out": out, "op": "index", "inputs": [source], "attrs": {"index": list(slices)}}
+
+
+program("nograd-view-of-leaf", [
+    leaf("x", [1.0, 2.0, 3.0]), nograd(index("v", "x", sl(0, 2))), {"out": "z", "op": "mul", "inputs": ["v", 2]},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": ["z"]}]}],
+    ["x", "v", "z"])
+program("nograd-view-of-nonleaf", [
+    leaf("x", [1.0, 2.0, 3.0]), {"out": "y", "op": "mul", "inputs": ["x", 2]},
+    nograd({"out": "v", "op": "view", "inputs": ["y", 3]}), {"out": "z", "op": "mul", "inputs": ["v", "x"]},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": ["z"]}]}],
+    ["x", "y", "v", "z"])
+program("nograd-view-grad-wrt-error", [
+    leaf("x", [1.0, 2.0, 3.0]), nograd({"out": "v", "op": "t", "inputs": ["x"]}),
+    {"out": "g", "op": "grad", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["v", "v"]}]}, "v"]}],
+    ["g"], message="appears to not have been used in the graph")
+program("nograd-view-grad-wrt-unused", [
+    leaf("x", [1.0, 2.0, 3.0]), nograd({"out": "v", "op": "t", "inputs": ["x"]}),
+    {"out": "g", "op": "grad", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["v", "x"]}]}, "v", "x"],
+     "attrs": {"allow_unused": True}}],
+    ["v", "g"])
+program("nograd-view-backward-through", [
+    leaf("x", [1.0, 2.0, 3.0]), nograd({"out": "v", "op": "t", "inputs": ["x"]}),
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": ["v"]}]}],
+    ["x", "v"])
+program("nograd-view-of-view-inplace-error", [
+    leaf("x", [1.0, 2.0, 3.0]), {"out": "y", "op": "mul", "inputs": ["x", 2]},
+    nograd(index("v", "y", sl(0, 2))), index("w", "v", sl(1)), {"op": "mul_", "inputs": ["w", 2]}],
+    ["w"], message="is a view of a view which was created in no_grad mode")
+program("nograd-view-of-leaf-inplace-error", [
+    leaf("x", [1.0, 2.0, 3.0]), nograd(index("v", "x", sl(0, 2))), {"op": "mul_", "inputs": ["v", 2]}],
+    ["v"], message="A view was created in no_grad mode and is being modified inplace")
+program("nograd-view-of-plain-tensor-inplace-error", [
+    leaf("w", [1.0, 2.0]), {"out": "x", "op": "ones", "inputs": [3]},
+    nograd(index("v", "x", sl(0, 2))), {"op": "mul_", "inputs": ["v", "w"]}],
+    ["v"], message="A view was created in no_grad mode and is being modified inplace")
+program("nograd-view-stale-error", [
+    leaf("x", [1.0, 2.0, 3.0]), nograd(index("v", "x", sl(0, 2)), {"op": "mul_", "inputs": ["x", 2]}),
+    {"out": "z", "op": "mul", "inputs": ["v", 3]}],
+    ["z"], message="its base or another view of its base has been modified inplace with grad mode enabled")
+program("nograd-view-stale-inplace-error", [
+    leaf("x", [1.0, 2.0, 3.0]), {"out": "y", "op": "mul", "inputs": ["x", 1]},
+    nograd(index("v", "y", sl(0, 2)), {"op": "mul_", "inputs": ["y", 2]}), {"op": "mul_", "inputs": ["v", 2]}],
+    ["y"], message="A view was created in no_grad mode and is being modified inplace")
+program("nograd-view-stale-under-nograd", [
+    leaf("x", [1.0, 2.0, 3.0]), nograd(index("v", "x", sl(0, 2)), {"op": "mul_", "inputs": ["x", 2]},
+                                       {"out": "z", "op": "mul", "inputs": ["v", 3]})],
+    ["x", "z"])
+program("nograd-split-then-op", [
+    leaf("x", [1.0, 2.0, 3.0, 4.0]), {"out": "y", "op": "mul", "inputs": ["x", 1]},
+    nograd({"out": ["p", "q"], "op": "split", "inputs": ["y", 2]}), {"out": "r", "op": "mul", "inputs": ["p", 2]},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": ["r"]}]}],
+    ["x", "p", "r"])
+program("split-after-base-inplace-error", [
+    leaf("x", [1.0, 2.0, 3.0, 4.0]), {"out": "y", "op": "mul", "inputs": ["x", 1]},
+    {"out": ["a", "b"], "op": "split", "inputs": ["y", 2]}, {"op": "mul_", "inputs": ["y", 2]},
+    {"out": "z", "op": "mul", "inputs": ["a", 2]}],
+    ["z"], message="Output 0 of Split is a view and its base or another view of its base has been modified inplace")
+program("chunk-after-sibling-inplace-error", [
+    leaf("x", [1.0, 2.0, 3.0, 4.0]), {"out": "y", "op": "mul", "inputs": ["x", 1]},
+    {"out": ["a", "b"], "op": "chunk", "inputs": ["y", 2]}, nograd({"op": "mul_", "inputs": ["a", 2]}),
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["b", 3]}]}]}],
+    ["x"], message="Output 1 of Split is a view and its base or another view of its base has been modified inplace")
+program("split-after-base-inplace-detach", [
+    leaf("x", [1.0, 2.0, 3.0, 4.0]), {"out": "y", "op": "mul", "inputs": ["x", 1]},
+    {"out": ["a", "b"], "op": "split", "inputs": ["y", 2]}, {"op": "mul_", "inputs": ["y", 2]},
+    {"out": "d", "op": "detach", "inputs": ["a"]}, nograd({"out": "s", "op": "sum", "inputs": ["b"]})],
+    ["y", "d", "s"])
+program("split-of-plain-tensor-inplace-error", [
+    leaf("w", [1.0, 2.0]), {"out": "y", "op": "ones", "inputs": [4]},
+    {"out": ["a", "b"], "op": "split", "inputs": ["y", 2]}, {"op": "mul_", "inputs": ["a", "w"]}],
+    ["a"], message="A view was created in no_grad mode and is being modified inplace with grad mode enabled. This view is the output of a function that returns multiple views")
+
+
 # ---------------------------------------------------------------- programs
 
 def literal(r, leaf):

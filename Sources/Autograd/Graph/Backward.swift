@@ -24,16 +24,17 @@ struct BackwardWalk {
     /// Answers the captured gradients in `capture` mode, else an empty array.
     func run(roots: [Edge], seeds: [Tensor]) throws(TensorError) -> [Tensor?] {
         let walkID = context.takeSequenceNumber() + 1
-        var targets: [Edge] = []
+        // nil for a target no gradient can reach (a view made under no_grad): torch's Identity
+        var targets: [Edge?] = []
         switch mode {
         case .accumulateAll: break
         case .accumulateInto(let tensors), .capture(let tensors):
             for t in tensors {
                 if case .accumulateInto = mode, !t.isLeaf { t.retainsGrad = true; t.registerRetainGrad() }
-                guard let edge = t.gradientEdge else {
+                guard t.requiresGrad else {
                     throw .evaluation("One of the differentiated Tensors does not require grad")
                 }
-                targets.append(edge)
+                targets.append(try t.gradientEdge)
             }
         }
         let nodes = discover(roots: roots, targets: targets, walkID: walkID)
@@ -54,8 +55,8 @@ struct BackwardWalk {
         while let node = ready.pop() {
             try context.checkDeadline()
             if captureMode {
-                for (k, target) in targets.enumerated() where target.node === node {
-                    captured[k] = node.buffer.isEmpty ? nil : node.buffer[target.inputNr]
+                for (k, target) in targets.enumerated() where target?.node === node {
+                    captured[k] = node.buffer.isEmpty ? nil : node.buffer[target!.inputNr]
                 }
             }
             if node.isNeeded {
@@ -74,7 +75,7 @@ struct BackwardWalk {
 
     /// Discovers every node reachable from the roots, counting dependencies and marking the
     /// nodes that must run. Iterative post-order DFS.
-    private func discover(roots: [Edge], targets: [Edge], walkID: Int) -> [Node] {
+    private func discover(roots: [Edge], targets: [Edge?], walkID: Int) -> [Node] {
         var nodes: [Node] = []
         nodes.reserveCapacity(16)
         // The stack holds positions in `nodes` (which owns the references) and the next edge.
@@ -106,10 +107,10 @@ struct BackwardWalk {
                 if everything {
                     node.isNeeded = true
                 } else {
-                    let isTarget = targets.contains { $0.node === node }
+                    let isTarget = targets.contains { $0?.node === node }
                     let leadsToTarget = node.edges.contains { edge in
                         guard let child = edge?.node else { return false }
-                        return child.isNeeded || targets.contains { $0.node === child }
+                        return child.isNeeded || targets.contains { $0?.node === child }
                     }
                     if case .accumulateInto = mode, isTarget { node.isNeeded = true }
                     if leadsToTarget { node.isNeeded = true }

@@ -49,40 +49,41 @@ public final class Derivative: Sendable {
 
     /// Records a node for `output`, computed from `inputs`, when grad mode is on and some input
     /// requires grad; nil otherwise. A nil input is a Python number: it takes an input position
-    /// (torch's `None` entry in `next_functions`) but never a gradient.
+    /// (torch's `None` entry in `next_functions`) but never a gradient; so does an input that
+    /// requires grad without an edge (a view made under no_grad). Throws torch's error for an
+    /// input whose history cannot be regenerated (`Tensor.staleViewError`).
     ///
     /// The output becomes a non-leaf whose `grad_fn` is the new node. The caller then saves what
     /// the rule reads. Fixed-arity forms avoid allocating argument arrays on this hot path.
     @discardableResult
-    func record(_ a: Tensor?, output: Tensor) -> Node? {
-        guard output.context.isGradEnabled, let edge = a?.gradientEdge else { return nil }
-        return makeNode(SmallArray(edge), output)
+    func record(_ a: Tensor?, output: Tensor) throws(TensorError) -> Node? {
+        guard output.context.isGradEnabled, let a, a.requiresGrad else { return nil }
+        return makeNode(SmallArray(try a.gradientEdge), output)
     }
 
     @discardableResult
-    func record(_ a: Tensor?, _ b: Tensor?, output: Tensor) -> Node? {
-        guard output.context.isGradEnabled else { return nil }
-        let ea = a?.gradientEdge, eb = b?.gradientEdge
-        guard ea != nil || eb != nil else { return nil }
-        return makeNode(SmallArray(ea, eb), output)
+    func record(_ a: Tensor?, _ b: Tensor?, output: Tensor) throws(TensorError) -> Node? {
+        guard output.context.isGradEnabled, a?.requiresGrad == true || b?.requiresGrad == true else { return nil }
+        return makeNode(SmallArray(try a?.gradientEdge, try b?.gradientEdge), output)
     }
 
     @discardableResult
-    func record(_ a: Tensor?, _ b: Tensor?, _ c: Tensor?, output: Tensor) -> Node? {
-        guard output.context.isGradEnabled else { return nil }
-        let ea = a?.gradientEdge, eb = b?.gradientEdge, ec = c?.gradientEdge
-        guard ea != nil || eb != nil || ec != nil else { return nil }
-        var edges = SmallArray(ea, eb)
-        edges.append(ec)
+    func record(_ a: Tensor?, _ b: Tensor?, _ c: Tensor?, output: Tensor) throws(TensorError) -> Node? {
+        guard output.context.isGradEnabled,
+              a?.requiresGrad == true || b?.requiresGrad == true || c?.requiresGrad == true else { return nil }
+        var edges = SmallArray(try a?.gradientEdge, try b?.gradientEdge)
+        edges.append(try c?.gradientEdge)
         return makeNode(edges, output)
     }
 
     /// Records a node with any number of inputs and outputs (cat, split, max with indices…).
     @discardableResult
-    func record(inputs: [Tensor?], outputs: [Tensor]) -> Node? {
+    func record(inputs: [Tensor?], outputs: [Tensor]) throws(TensorError) -> Node? {
         guard let context = outputs.first?.context, context.isGradEnabled,
               inputs.contains(where: { $0?.requiresGrad == true }) else { return nil }
-        let node = Node(self, edges: SmallArray(inputs.map { $0?.gradientEdge }),
+        var edges = SmallArray<Edge?>()
+        for input in inputs { edges.append(try input?.gradientEdge) }
+        let node = Node(self, edges: edges,
                         outputs: SmallArray(outputs.lazy.map { TensorMeta(shape: $0.shape, dtype: $0.dtype) }),
                         sequenceNumber: context.takeSequenceNumber())
         for (nr, output) in outputs.enumerated() { output.becomeOutput(nr, of: node) }

@@ -115,7 +115,7 @@ extension Tensor {
     /// CopySlices over its previous history and the op's other inputs. The view's own history is
     /// regenerated on next access, its version having moved.
     func rebaseHistoryThroughView(_ op: Node, base: Tensor) throws(TensorError) {
-        let edges = SmallArray<Edge?>([base.gradientEdge] + Array(op.edges.dropFirst()))
+        let edges = SmallArray<Edge?>([try base.gradientEdge] + Array(op.edges.dropFirst()))
         let node = Node(copySlicesRule, edges: edges, outputs: [TensorMeta(shape: base.shape, dtype: base.dtype)],
                         sequenceNumber: context.takeSequenceNumber())
         node.attributes.payload = CopySlices(op: op, placement: try ViewPlacement(view: self, base: base))
@@ -126,7 +126,8 @@ extension Tensor {
     /// torch's regenerated view history: `AsStridedBackward0` over the base's current history,
     /// or none when the base needs no gradient.
     func regeneratedViewHistory(base: Tensor) -> Node? {
-        guard let edge = base.gradientEdge, let placement = try? ViewPlacement(view: self, base: base) else { return nil }
+        // the base is never a view: its edge cannot throw
+        guard let edge = (try? base.gradientEdge) ?? nil, let placement = try? ViewPlacement(view: self, base: base) else { return nil }
         let node = Node(asStridedRule, edges: [edge], outputs: [TensorMeta(shape: shape, dtype: dtype)],
                         sequenceNumber: context.takeSequenceNumber())
         node.attributes.payload = placement

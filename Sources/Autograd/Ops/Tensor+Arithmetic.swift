@@ -29,7 +29,7 @@ extension Tensor {
     /// `torch.add(self, other, alpha=alpha)`: `self + alpha * other`. Backward: AddBackward0.
     public func add(_ other: Tensor, alpha: Scalar = 1) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.add, self, other, alpha: alpha.doubleValue == 1 ? nil : alpha)
-        addRule.record(self, other, output: out)?.attributes.scalar2 = alpha
+        try addRule.record(self, other, output: out)?.attributes.scalar2 = alpha
         return out
     }
 
@@ -37,9 +37,9 @@ extension Tensor {
     public func add(_ other: Scalar, alpha: Scalar = 1) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.add, self, other, alpha: alpha.doubleValue == 1 ? nil : alpha)
         if context.runsBackwardFormulas {
-            addScalarRule.record(self, output: out)
+            try addScalarRule.record(self, output: out)
         } else {
-            addRule.record(self, nil, output: out)?.attributes.scalar2 = alpha
+            try addRule.record(self, nil, output: out)?.attributes.scalar2 = alpha
         }
         return out
     }
@@ -47,7 +47,7 @@ extension Tensor {
     /// `torch.sub(self, other, alpha=alpha)`: `self - alpha * other`. Backward: SubBackward0.
     public func sub(_ other: Tensor, alpha: Scalar = 1) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.sub, self, other, alpha: alpha.doubleValue == 1 ? nil : alpha)
-        subRule.record(self, other, output: out)?.attributes.scalar2 = alpha
+        try subRule.record(self, other, output: out)?.attributes.scalar2 = alpha
         return out
     }
 
@@ -55,9 +55,9 @@ extension Tensor {
     public func sub(_ other: Scalar, alpha: Scalar = 1) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.sub, self, other, alpha: alpha.doubleValue == 1 ? nil : alpha)
         if context.runsBackwardFormulas {
-            subScalarRule.record(self, output: out)
+            try subScalarRule.record(self, output: out)
         } else {
-            subRule.record(self, nil, output: out)?.attributes.scalar2 = alpha
+            try subRule.record(self, nil, output: out)?.attributes.scalar2 = alpha
         }
         return out
     }
@@ -65,7 +65,7 @@ extension Tensor {
     /// `torch.rsub(self, other, alpha=alpha)`: `other - alpha * self`. Backward: RsubBackward0.
     public func rsub(_ other: Tensor, alpha: Scalar = 1) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.sub, other, self, alpha: alpha.doubleValue == 1 ? nil : alpha)
-        rsubTensorRule.record(self, other, output: out)?.attributes.scalar2 = alpha
+        try rsubTensorRule.record(self, other, output: out)?.attributes.scalar2 = alpha
         return out
     }
 
@@ -74,9 +74,9 @@ extension Tensor {
         let scaled = alpha.doubleValue == 1 ? self : try Kernels.binary(.mul, self, alpha)
         let out = try Kernels.binary(.sub, scaled, other, scalarFirst: true)
         if context.runsBackwardFormulas {
-            subRule.record(nil, self, output: out)?.attributes.scalar2 = alpha
+            try subRule.record(nil, self, output: out)?.attributes.scalar2 = alpha
         } else {
-            rsubScalarRule.record(self, output: out)?.attributes.scalar2 = alpha
+            try rsubScalarRule.record(self, output: out)?.attributes.scalar2 = alpha
         }
         return out
     }
@@ -84,7 +84,7 @@ extension Tensor {
     /// `torch.mul(self, other)`. Backward: MulBackward0.
     public func mul(_ other: Tensor) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.mul, self, other)
-        mulRule.record(self, other, output: out)?.saveCrossed(self, other)
+        try mulRule.record(self, other, output: out)?.saveCrossed(self, other)
         return out
     }
 
@@ -97,14 +97,14 @@ extension Tensor {
     /// saved Python number. Backward: MulBackward0.
     func mul(wrapped other: Scalar) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.mul, self, other)
-        mulRule.record(self, nil, output: out)?.attributes.scalar = other
+        try mulRule.record(self, nil, output: out)?.attributes.scalar = other
         return out
     }
 
     /// `torch.div(self, other)`: true division. Backward: DivBackward0.
     public func div(_ other: Tensor) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.div, self, other)
-        divRule.record(self, other, output: out)?.save(self, other)
+        try divRule.record(self, other, output: out)?.save(self, other)
         return out
     }
 
@@ -116,7 +116,7 @@ extension Tensor {
     /// `self / other` with `other` a wrapped number tensor. Backward: DivBackward0.
     func div(wrapped other: Scalar) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.div, self, other)
-        divRule.record(self, nil, output: out)?.attributes.scalar = other
+        try divRule.record(self, nil, output: out)?.attributes.scalar = other
         return out
     }
 
@@ -126,14 +126,14 @@ extension Tensor {
     /// `torch.div(self, other, rounding_mode=mode)`. Backward: DivBackward2 (zero gradients).
     public func div(_ other: Tensor, roundingMode mode: RoundingMode) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(mode == .floor ? .floorDivide : .truncDivide, self, other)
-        if out.dtype.isFloatingPoint { divModeRule.record(self, other, output: out) }
+        if out.dtype.isFloatingPoint { try divModeRule.record(self, other, output: out) }
         return out
     }
 
     /// `torch.div(self, other, rounding_mode=mode)` for a Python number. Backward: DivBackward2.
     public func div(_ other: Scalar, roundingMode mode: RoundingMode) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(mode == .floor ? .floorDivide : .truncDivide, self, other)
-        if out.dtype.isFloatingPoint { divModeRule.record(self, nil, output: out) }
+        if out.dtype.isFloatingPoint { try divModeRule.record(self, nil, output: out) }
         return out
     }
 
@@ -146,7 +146,7 @@ extension Tensor {
     /// `self ** exponent` for a Python number. Backward: PowBackward0.
     public func pow(_ exponent: Scalar) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.pow, self, exponent)
-        if let node = powScalarRule.record(self, output: out) {
+        if let node = try powScalarRule.record(self, output: out) {
             node.save(self)
             node.attributes.scalar = exponent
         }
@@ -156,7 +156,7 @@ extension Tensor {
     /// `self ** exponent` elementwise. Backward: PowBackward1.
     public func pow(_ exponent: Tensor) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.pow, self, exponent)
-        if let node = powTensorRule.record(self, exponent, output: out) {
+        if let node = try powTensorRule.record(self, exponent, output: out) {
             node.save(self, exponent)
             node.saveResult(out)
         }
@@ -166,7 +166,7 @@ extension Tensor {
     /// `base ** exponent` for a Python number `base`. Backward: PowBackward2.
     public static func pow(_ base: Scalar, _ exponent: Tensor) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.pow, exponent, base, scalarFirst: true)
-        if let node = powBaseRule.record(exponent, output: out) {
+        if let node = try powBaseRule.record(exponent, output: out) {
             node.save(exponent)
             node.saveResult(out)
             node.attributes.scalar = base
@@ -182,14 +182,14 @@ extension Tensor {
     /// `torch.maximum`: the elementwise maximum (NaN propagates). Backward: MaximumBackward0.
     public func maximum(_ other: Tensor) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.maximum, self, other)
-        maximumRule.record(self, other, output: out)?.save(self, other)
+        try maximumRule.record(self, other, output: out)?.save(self, other)
         return out
     }
 
     /// `torch.minimum`: the elementwise minimum (NaN propagates). Backward: MinimumBackward0.
     public func minimum(_ other: Tensor) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.minimum, self, other)
-        minimumRule.record(self, other, output: out)?.save(self, other)
+        try minimumRule.record(self, other, output: out)?.save(self, other)
         return out
     }
 }

@@ -68,7 +68,7 @@ extension Tensor {
     public func cast(to dtype: DType) throws(TensorError) -> Tensor {
         if dtype == self.dtype { return self }
         let out = try converted(to: dtype)
-        if dtype.isFloatingPoint { toCopyRule.record(self, output: out) }
+        if dtype.isFloatingPoint { try toCopyRule.record(self, output: out) }
         return out
     }
 
@@ -101,7 +101,7 @@ extension Tensor {
             throw .evaluation("'inputs' argument to backward() cannot be empty.")
         }
         let seed = try makeSeed(gradient, index: 0)
-        guard let edge = gradientEdge else {
+        guard let edge = try gradientEdge else {
             throw .evaluation("element 0 of tensors does not require grad and does not have a grad_fn")
         }
         let walk = BackwardWalk(context: context, retainGraph: retainGraph ?? createGraph, createGraph: createGraph,
@@ -117,7 +117,7 @@ extension Tensor {
                           materializeGrads: Bool = false) throws(TensorError) -> [Tensor?] {
         guard !inputs.isEmpty else { throw .evaluation("grad requires non-empty inputs.") }
         let seed = try makeSeed(gradOutput, index: 0)
-        guard let edge = gradientEdge else {
+        guard let edge = try gradientEdge else {
             throw .evaluation("element 0 of tensors does not require grad and does not have a grad_fn")
         }
         let allow = allowUnused ?? materializeGrads

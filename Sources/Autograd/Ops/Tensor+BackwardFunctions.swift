@@ -23,7 +23,7 @@ extension Tensor {
     private func backwardFunction(_ rule: Derivative, _ inputs: [Tensor],
                                   _ value: () throws(TensorError) -> Tensor) throws(TensorError) -> (Tensor, Node?) {
         let out = try context.withGradMode(false, value)
-        guard let node = rule.record(inputs: [self] + inputs, outputs: [out]) else { return (out, nil) }
+        guard let node = try rule.record(inputs: [self] + inputs, outputs: [out]) else { return (out, nil) }
         node.save(self)
         for input in inputs { node.save(input) }
         return (out, node)

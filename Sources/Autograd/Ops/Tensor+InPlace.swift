@@ -73,7 +73,7 @@ extension Tensor {
     public func zero_() throws(TensorError) {
         try inPlace(operands: [], fills: true) { (x) throws(TensorError) in
             let out = try Tensor.zeros(x.shape, dtype: x.dtype, context: x.context)
-            zeroRule.record(x, output: out)
+            try zeroRule.record(x, output: out)
             return out
         }
     }
@@ -82,7 +82,7 @@ extension Tensor {
     public func fill_(_ value: Scalar) throws(TensorError) {
         try inPlace(operands: [], fills: true) { (x) throws(TensorError) in
             let out = try Tensor.full(x.shape, value, dtype: x.dtype, context: x.context)
-            fillRule.record(x, output: out)
+            try fillRule.record(x, output: out)
             return out
         }
     }
@@ -95,7 +95,7 @@ extension Tensor {
         try inPlace(operands: [value], fills: true) { (x) throws(TensorError) in
             let out = try Tensor.uninitialized(x.shape, x.dtype, x.context)
             Kernels.copy(from: value, into: out)
-            fillTensorRule.record(x, value, output: out)
+            try fillTensorRule.record(x, value, output: out)
             return out
         }
     }
@@ -108,7 +108,7 @@ extension Tensor {
         try inPlace(operands: [source], castsFreely: true) { (x) throws(TensorError) in
             let out = try Tensor.uninitialized(x.shape, x.dtype, x.context)
             Kernels.copy(from: source, into: out)
-            if let node = copyRule.record(x, source, output: out) { node.attributes.shapes = [source.shape] }
+            if let node = try copyRule.record(x, source, output: out) { node.attributes.shapes = [source.shape] }
             return out
         }
     }
@@ -120,12 +120,16 @@ extension Tensor {
     private func inPlace(operands: [Tensor], castsFreely: Bool = false, fills: Bool = false,
                          _ compute: (Tensor) throws(TensorError) -> Tensor) throws(TensorError) {
         let recording = context.isGradEnabled && (requiresGrad || operands.contains { $0.requiresGrad })
-        if context.isGradEnabled {
-            if isLeaf && leafRequiresGrad {
-                throw .evaluation("a leaf Variable that requires grad is being used in an in-place operation.")
+        if recording {
+            // torch's check_inplace, before the kernel's overlap checks
+            if let base = viewBase {
+                if let error = viewRebaseError(indirect: false) { throw error }
+                if requiresGrad && base.isLeaf {
+                    throw .evaluation("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+                }
             }
-            if let base = viewBase, base.isLeaf, base.leafRequiresGrad {
-                throw .evaluation("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+            if requiresGrad && isLeaf {
+                throw .evaluation("a leaf Variable that requires grad is being used in an in-place operation.")
             }
         }
         if operands.contains(where: partiallyOverlaps) {
@@ -134,17 +138,9 @@ extension Tensor {
         if !fills && hasInternalOverlap {
             throw .evaluation("unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.")
         }
-        if context.isGradEnabled, isNoGradView, let base = viewBase, base.requiresGrad {
-            throw .evaluation("A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked).")
-        }
-        if recording, isMultiOutputView, let producer = gradFn {
-            let name = String(producer.name.reversed().drop(while: \.isNumber).reversed())
-            let op = name.hasSuffix("Backward") ? String(name.dropLast(8)) : name
-            throw .evaluation("Output \(outputNr) of \(op) is a view and is being modified inplace. This view is the output of a function that returns multiple views. Such functions do not allow the output views to be modified inplace. You should replace the inplace operation by an out-of-place one.")
-        }
         let source = recording ? try snapshot() : self
         let result = try compute(source)
-        if recording, source.requiresGrad, let node = result.gradFn { saveOriginalAsClone(source, in: node) }
+        if recording, source.requiresGrad, let node = result.gradFn { try saveOriginalAsClone(source, in: node) }
         if !castsFreely && !Self.canCast(result.dtype, to: dtype) {
             throw .evaluation("result type \(result.dtype.scalarTypeName) can't be cast to the desired output type \(dtype.scalarTypeName)")
         }
@@ -185,11 +181,11 @@ extension Tensor {
     /// torch saves an in-place op's original `self` as `self.clone()`, recorded: under
     /// create_graph the saved value leads back through CloneBackward0 (the node's own edge still
     /// goes straight to the original history).
-    private func saveOriginalAsClone(_ original: Tensor, in node: Node) {
+    private func saveOriginalAsClone(_ original: Tensor, in node: Node) throws(TensorError) {
         guard node.savedTensors.contains(where: { $0.tensor === original }) else { return }
         let clone = original.alias()
         clone.viewBase = nil
-        guard cloneRule.record(original, output: clone) != nil else { return }
+        guard try cloneRule.record(original, output: clone) != nil else { return }
         node.savedTensors.updateEach { entry in
             if entry.tensor === original {
                 var replaced = SavedTensor(input: clone)

@@ -179,7 +179,7 @@ extension Tensor {
         }
         let plan = AdvancedIndex(indices: indices, indexShape: indexShape, inputShape: shape)
         let out = try Kernels.gatherIndexed(self, plan)
-        indexRule.record(self, output: out)?.attributes.payload = plan
+        try indexRule.record(self, output: out)?.attributes.payload = plan
         return out
     }
 
@@ -187,7 +187,7 @@ extension Tensor {
     /// indexed positions; repeated positions accumulate. Backward: IndexPutImplBackward0 (torch's index_backward runs `_index_put_impl_`).
     func indexPutIntoZeros(_ plan: AdvancedIndex) throws(TensorError) -> Tensor {
         let out = try Kernels.scatterIndexed(self, plan)
-        indexPutRule.record(self, output: out)?.attributes.payload = plan
+        try indexPutRule.record(self, output: out)?.attributes.payload = plan
         return out
     }
 
@@ -195,7 +195,7 @@ extension Tensor {
     /// `indexPutIntoZeros`). Backward: IndexBackward0.
     func gatherIndexed(_ plan: AdvancedIndex) throws(TensorError) -> Tensor {
         let out = try Kernels.gatherIndexed(self, plan)
-        indexRule.record(self, output: out)?.attributes.payload = plan
+        try indexRule.record(self, output: out)?.attributes.payload = plan
         return out
     }
 
@@ -203,7 +203,7 @@ extension Tensor {
     public func gather(dim: Int, index: Tensor) throws(TensorError) -> Tensor {
         let d = try Shape.wrap(dim, rank: rank)
         let out = try Kernels.gather(self, dim: d, index: index)
-        if let node = gatherRule.record(self, output: out) {
+        if let node = try gatherRule.record(self, output: out) {
             node.save(index)
             node.attributes.dims = [d]
         }
@@ -214,7 +214,7 @@ extension Tensor {
     /// Backward: ScatterBackward0.
     func scatterIntoZeros(shape: [Int], dim d: Int, index: Tensor) throws(TensorError) -> Tensor {
         let out = try Kernels.scatter(self, into: shape, dim: d, index: index, accumulate: false)
-        if let node = scatterRule.record(nil, self, output: out) {
+        if let node = try scatterRule.record(nil, self, output: out) {
             node.save(index)
             node.attributes.dims = [d]
         }
@@ -224,7 +224,7 @@ extension Tensor {
     /// `torch.zeros(shape).scatter_add(dim, index, self)`. Backward: ScatterAddBackward0.
     func scatterAddIntoZeros(shape: [Int], dim d: Int, index: Tensor) throws(TensorError) -> Tensor {
         let out = try Kernels.scatter(self, into: shape, dim: d, index: index, accumulate: true)
-        if let node = scatterAddRule.record(nil, self, output: out) {
+        if let node = try scatterAddRule.record(nil, self, output: out) {
             node.save(index)
             node.attributes.dims = [d]
         }
@@ -239,7 +239,7 @@ extension Tensor {
         viewShape.remove(at: d)
         viewStrides.remove(at: d)
         Kernels.copy(from: self, into: out.view(shape: viewShape, strides: viewStrides, offset: i * out.strides[d]))
-        if let node = selectBackwardRule.record(self, output: out) {
+        if let node = try selectBackwardRule.record(self, output: out) {
             node.attributes.dims = [d]
             node.attributes.integers = [i]
         }
@@ -254,7 +254,7 @@ extension Tensor {
         viewShape[d] = self.shape[d]
         viewStrides[d] *= step
         Kernels.copy(from: self, into: out.view(shape: viewShape, strides: viewStrides, offset: start * out.strides[d]))
-        if let node = sliceBackwardRule.record(self, output: out) {
+        if let node = try sliceBackwardRule.record(self, output: out) {
             node.attributes.dims = [d]
             node.attributes.integers = [start, end, step]
         }

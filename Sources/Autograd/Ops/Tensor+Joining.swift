@@ -38,7 +38,7 @@ extension Tensor {
             Kernels.copy(from: t, into: out.rawSlice(dim: d, start: offset, count: size))
             offset += size
         }
-        if let node = catRule.record(inputs: tensors, outputs: [out]) {
+        if let node = try catRule.record(inputs: tensors, outputs: [out]) {
             node.attributes.dims = [d]
             node.attributes.integers = tensors.map { $0.rank == 1 && $0.count == 0 ? -1 : $0.shape[d] }
         }
@@ -57,7 +57,7 @@ extension Tensor {
         let d = try Shape.wrap(dim, rank: first.rank + 1)
         let parts = tensors.map { $0.rawUnsqueeze(d) }
         let out = try first.context.withGradMode(false) { () throws(TensorError) in try cat(parts, dim: d) }
-        if let node = stackRule.record(inputs: tensors, outputs: [out]) { node.attributes.dims = [d] }
+        if let node = try stackRule.record(inputs: tensors, outputs: [out]) { node.attributes.dims = [d] }
         return out
     }
 
@@ -105,8 +105,9 @@ extension Tensor {
             parts.append(rawSlice(dim: d, start: start, count: size))
             start += size
         }
-        if let node = rule.record(inputs: [self], outputs: parts) {
-            for part in parts { part.isMultiOutputView = true }
+        // torch's creation meta for the outputs of an op with several views, recorded or not
+        if context.isGradEnabled { for part in parts { part.viewCreation = .multiOutput } }
+        if let node = try rule.record(inputs: [self], outputs: parts) {
             node.attributes.dims = [d]
             node.attributes.integers = sizes
         }

@@ -25,7 +25,7 @@ extension Tensor {
         try requireSameDType(other, "mat1 and mat2")
         let out = try Kernels.matmul(self, other, batch: 1, m: shape[0], k: shape[1], n: other.shape[1],
                                      outShape: [shape[0], other.shape[1]])
-        mmRule.record(self, other, output: out)?.saveCrossed(self, other)
+        try mmRule.record(self, other, output: out)?.saveCrossed(self, other)
         return out
     }
 
@@ -39,7 +39,7 @@ extension Tensor {
         }
         try requireSameDType(vector, "mat and vec")
         let out = try Kernels.matmul(self, vector, batch: 1, m: shape[0], k: shape[1], n: 1, outShape: [shape[0]])
-        mvRule.record(self, vector, output: out)?.saveCrossed(self, vector)
+        try mvRule.record(self, vector, output: out)?.saveCrossed(self, vector)
         return out
     }
 
@@ -55,7 +55,7 @@ extension Tensor {
             throw .evaluation("dot : expected both vectors to have same dtype, but found \(dtype.scalarTypeName) and \(other.dtype.scalarTypeName)")
         }
         let out = try Kernels.matmul(self, other, batch: 1, m: 1, k: count, n: 1, outShape: [])
-        dotRule.record(self, other, output: out)?.saveCrossed(self, other)
+        try dotRule.record(self, other, output: out)?.saveCrossed(self, other)
         return out
     }
 
@@ -69,7 +69,7 @@ extension Tensor {
         try requireSameDType(other, "batch1 and batch2")
         let out = try Kernels.matmul(self, other, batch: shape[0], m: shape[1], k: shape[2], n: other.shape[2],
                                      outShape: [shape[0], shape[1], other.shape[2]])
-        bmmRule.record(self, other, output: out)?.saveCrossed(self, other)
+        try bmmRule.record(self, other, output: out)?.saveCrossed(self, other)
         return out
     }
 
@@ -88,7 +88,7 @@ extension Tensor {
             throw .evaluation("The expanded size of the tensor (\(product.shape[1])) must match the existing size (\(bias.shape.last ?? 1)) at non-singleton dimension 1.  Target sizes: \(Shape.format(product.shape)).  Tensor sizes: \(Shape.format(bias.shape))")
         }
         let out = try Kernels.binary(.add, product, bias)
-        addmmRule.record(bias, a, b, output: out)?.save(a, b)
+        try addmmRule.record(bias, a, b, output: out)?.save(a, b)
         return out
     }
 
@@ -180,7 +180,7 @@ extension Tensor {
         shape.remove(at: d)
         strides.remove(at: d)
         let out = Tensor(storage: storage, shape: shape, strides: strides, offset: offset, dtype: dtype, context: context)
-        squeezeInPlaceRule.record(self, output: out)?.attributes.dims = [d]
+        try squeezeInPlaceRule.record(self, output: out)?.attributes.dims = [d]
         return out
     }
 

@@ -57,7 +57,7 @@ extension Tensor {
         let out = try context.withGradMode(false) { () throws(TensorError) in
             try reduce(try x.sub(t).pow(2), reduction)
         }
-        if let node = mseRule.record(input, target, output: out) {
+        if let node = try mseRule.record(input, target, output: out) {
             node.save(x, t)
             node.attributes.integers = [reduction.code]
         }
@@ -96,7 +96,7 @@ extension Tensor {
         let out = try context.withGradMode(false) { () throws(TensorError) in
             try reduce(weight.map { (w) throws(TensorError) in try loss.mul(w) } ?? loss, reduction)
         }
-        if let node = bceRule.record(self, target, output: out) {
+        if let node = try bceRule.record(self, target, output: out) {
             node.save(self, target)
             if let weight { node.save(weight) }
             node.attributes.integers = [reduction.code, weight == nil ? 0 : 1]
@@ -133,7 +133,7 @@ extension Tensor {
             if let weight { loss = try loss.mul(weight) }
             return try reduce(loss, reduction)
         }
-        if let node = bceLogitsRule.record(self, target, output: out) {
+        if let node = try bceLogitsRule.record(self, target, output: out) {
             node.save(self, target)
             if let weight { node.save(weight) }
             if let posWeight { node.save(posWeight) }
@@ -166,7 +166,7 @@ extension Tensor {
     private func recordNLL(_ rule: Derivative, _ plan: NLLPlan, _ target: Tensor, _ weight: Tensor?,
                            _ ignoreIndex: Int, _ reduction: Reduction) throws(TensorError) -> Tensor {
         let out = try plan.forward(self, reduction: reduction)
-        if let node = rule.record(self, output: out) {
+        if let node = try rule.record(self, output: out) {
             node.save(self, target)
             if let weight { node.save(weight) }
             node.attributes.integers = [reduction.code, ignoreIndex, weight == nil ? 0 : 1]
@@ -238,14 +238,14 @@ extension Tensor {
     /// ATen's `mul(Tensor, Scalar)`, which C++ composites call. Backward: MulBackward1.
     func mulScalar(_ s: Scalar) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.mul, self, s)
-        mulScalarRule.record(self, output: out)?.attributes.scalar = s
+        try mulScalarRule.record(self, output: out)?.attributes.scalar = s
         return out
     }
 
     /// ATen's `div(Tensor, Scalar)`. Backward: DivBackward1.
     func divScalar(_ s: Scalar) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.div, self, s)
-        divScalarRule.record(self, output: out)?.attributes.scalar = s
+        try divScalarRule.record(self, output: out)?.attributes.scalar = s
         return out
     }
 
@@ -253,7 +253,7 @@ extension Tensor {
     func maskedFill(_ mask: Tensor, _ value: Scalar) throws(TensorError) -> Tensor {
         let filler = try Tensor.scalar(value, dtype: dtype, context: context)
         let out = try Kernels.select(mask, filler, self)
-        if let node = maskedFillRule.record(self, output: out) { node.save(mask) }
+        if let node = try maskedFillRule.record(self, output: out) { node.save(mask) }
         return out
     }
 }

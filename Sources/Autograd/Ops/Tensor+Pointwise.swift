@@ -29,7 +29,7 @@ extension Tensor {
 
     private func pointwise(_ op: UnaryOp, _ rule: Derivative, saves: Saves) throws(TensorError) -> Tensor {
         let out = try Kernels.unary(op, self)
-        if let node = rule.record(self, output: out) {
+        if let node = try rule.record(self, output: out) {
             switch saves {
             case .input: node.save(self)
             case .result: node.saveResult(out)
@@ -78,7 +78,7 @@ extension Tensor {
     public func gelu(tanhApproximation: Bool = false) throws(TensorError) -> Tensor {
         guard dtype.isFloatingPoint else { throw .evaluation("\"GeluKernelImpl\" not implemented for '\(dtype.scalarTypeName)'") }
         let out = try Kernels.unary(tanhApproximation ? .geluTanh : .gelu, self)
-        if let node = geluRule.record(self, output: out) {
+        if let node = try geluRule.record(self, output: out) {
             node.save(self)
             node.attributes.scalar = .bool(tanhApproximation)
         }
@@ -90,7 +90,7 @@ extension Tensor {
     public func softplus(beta: Double = 1, threshold: Double = 20) throws(TensorError) -> Tensor {
         guard dtype.isFloatingPoint else { throw .evaluation("\"softplus_cpu\" not implemented for '\(dtype.scalarTypeName)'") }
         let out = try Kernels.softplus(self, beta: beta, threshold: threshold)
-        if let node = softplusRule.record(self, output: out) {
+        if let node = try softplusRule.record(self, output: out) {
             node.save(self)
             node.attributes.scalar = .double(beta)
             node.attributes.scalar2 = .double(threshold)
@@ -105,7 +105,7 @@ extension Tensor {
             throw .evaluation("torch.clamp: At least one of 'min' or 'max' must not be None")
         }
         let out = try Kernels.clamp(self, min: lo, max: hi)
-        if let node = clampRule.record(self, output: out) {
+        if let node = try clampRule.record(self, output: out) {
             node.save(self)
             node.attributes.integers = [lo == nil ? 0 : 1, hi == nil ? 0 : 1]
             node.attributes.scalar = lo ?? 0
@@ -122,7 +122,7 @@ extension Tensor {
         var out = self
         if let lo { out = try Kernels.binary(.maximum, out, lo) }
         if let hi { out = try Kernels.binary(.minimum, out, hi) }
-        if let node = clampTensorRule.record(self, lo, hi, output: out) {
+        if let node = try clampTensorRule.record(self, lo, hi, output: out) {
             node.save(self)
             if let lo { node.save(lo) }
             if let hi { node.save(hi) }
@@ -138,7 +138,7 @@ extension Tensor {
             throw .evaluation("where expected condition to be a boolean tensor, but got a tensor with dtype \(condition.dtype.scalarTypeName)")
         }
         let out = try Kernels.select(condition, a, b)
-        if let node = whereRule.record(a, b, output: out) { node.save(condition) }
+        if let node = try whereRule.record(a, b, output: out) { node.save(condition) }
         return out
     }
 }

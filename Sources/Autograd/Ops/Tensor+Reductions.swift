@@ -68,7 +68,7 @@ extension Tensor {
 
     private func extremum(max: Bool) throws(TensorError) -> Tensor {
         let out = try Kernels.reduce(max ? .max : .min, self, dims: nil, keepDim: false)
-        if let node = (max ? maxRule : minRule).record(self, output: out) {
+        if let node = try (max ? maxRule : minRule).record(self, output: out) {
             node.save(self)
             node.saveResult(out)
         }
@@ -88,7 +88,7 @@ extension Tensor {
 
     private func extremum(dim: Int, keepDim: Bool, max: Bool) throws(TensorError) -> (values: Tensor, indices: Tensor) {
         let (values, indices) = try Kernels.extremum(self, dim: dim, keepDim: keepDim, max: max)
-        if let node = (max ? maxDimRule : minDimRule).record(self, output: values) {
+        if let node = try (max ? maxDimRule : minDimRule).record(self, output: values) {
             node.save(indices)
             node.attributes.dims = [try Shape.wrap(dim, rank: rank)]
             node.attributes.keepDim = keepDim
@@ -186,7 +186,7 @@ extension Tensor {
             throw .evaluation("\"\(log ? "log_softmax" : "softmax")_lastdim_kernel_impl\" not implemented for '\(self.dtype.scalarTypeName)'")
         }
         let out = try Kernels.softmax(try converted(to: target), dim: dim, log: log)
-        if let node = (log ? logSoftmaxRule : softmaxRule).record(self, output: out) {
+        if let node = try (log ? logSoftmaxRule : softmaxRule).record(self, output: out) {
             node.saveResult(out)
             node.attributes.dims = [try Shape.wrap(dim, rank: rank)]
         }
@@ -225,7 +225,7 @@ extension Tensor {
             var suffix = 1.0
             for i in stride(from: block.count - 1, through: 0, by: -1) { out[i] *= suffix; suffix *= block[i] }
         }
-        if let node = prodOthersRule.record(self, output: out) {
+        if let node = try prodOthersRule.record(self, output: out) {
             node.save(self)
             node.attributes.dims = [d]
         }
@@ -235,7 +235,7 @@ extension Tensor {
     /// Records a reduction's node with its dims (wrapped) and `keepdim`.
     @discardableResult
     private func recordReduction(_ rule: Derivative, dims: [Int]?, keepDim: Bool, _ out: Tensor) throws(TensorError) -> Node? {
-        guard let node = rule.record(self, output: out) else { return nil }
+        guard let node = try rule.record(self, output: out) else { return nil }
         var wrapped = try Shape.wrap(dims ?? [], rank: rank)
         if wrapped.isEmpty { wrapped = Array(0..<rank) }
         node.attributes.dims = wrapped.sorted()

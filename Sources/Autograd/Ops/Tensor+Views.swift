@@ -25,7 +25,7 @@ extension Tensor {
             throw .evaluation("view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
         }
         let out = view(shape: shape, strides: strides, offset: offset)
-        viewRule.record(self, output: out)
+        try viewRule.record(self, output: out)
         return out
     }
 
@@ -37,7 +37,7 @@ extension Tensor {
         guard let strides = Self.viewStrides(self.shape, self.strides, shape) else { return try clone().unsafeView(shape) }
         if isContiguous { return try view(shape) }
         let out = view(shape: shape, strides: strides, offset: offset)
-        reshapeAliasRule.record(self, output: out)
+        try reshapeAliasRule.record(self, output: out)
         return out
     }
 
@@ -47,7 +47,7 @@ extension Tensor {
         let source = try contiguousData()
         let out = Tensor(storage: source.storage, shape: shape, strides: Shape.contiguousStrides(shape),
                          offset: source.offset, dtype: dtype, context: context)
-        unsafeViewRule.record(self, output: out)
+        try unsafeViewRule.record(self, output: out)
         return out
     }
 
@@ -90,7 +90,7 @@ extension Tensor {
         }
         try context.checkElements(try Shape.count(shape))
         let out = view(shape: shape, strides: strides, offset: offset)
-        expandRule.record(self, output: out)
+        try expandRule.record(self, output: out)
         return out
     }
 
@@ -101,7 +101,7 @@ extension Tensor {
         }
         let order = try Shape.wrap(dims, rank: rank)
         let out = view(shape: order.map { shape[$0] }, strides: order.map { strides[$0] }, offset: offset)
-        permuteRule.record(self, output: out)?.attributes.dims = order
+        try permuteRule.record(self, output: out)?.attributes.dims = order
         return out
     }
 
@@ -113,7 +113,7 @@ extension Tensor {
         }
         let out = rank < 2 ? view(shape: shape, strides: strides, offset: offset)
                            : view(shape: shape.reversed(), strides: strides.reversed(), offset: offset)
-        tRule.record(self, output: out)
+        try tRule.record(self, output: out)
         return out
     }
 
@@ -126,7 +126,7 @@ extension Tensor {
             strides.swapAt(a, b)
         }
         let out = view(shape: shape, strides: strides, offset: offset)
-        transposeRule.record(self, output: out)?.attributes.dims = [a, b]
+        try transposeRule.record(self, output: out)?.attributes.dims = [a, b]
         return out
     }
 
@@ -134,7 +134,7 @@ extension Tensor {
     public func squeeze() throws(TensorError) -> Tensor {
         let keep = shape.indices.filter { shape[$0] != 1 }
         let out = view(shape: keep.map { shape[$0] }, strides: keep.map { strides[$0] }, offset: offset)
-        squeezeRule.record(self, output: out)
+        try squeezeRule.record(self, output: out)
         return out
     }
 
@@ -144,7 +144,7 @@ extension Tensor {
         let wrapped = try Shape.wrap(dims, rank: rank)
         let keep = shape.indices.filter { !(wrapped.contains($0) && shape[$0] == 1) }
         let out = view(shape: keep.map { shape[$0] }, strides: keep.map { strides[$0] }, offset: offset)
-        (asList || dims.count != 1 ? squeezeDimsRule : squeezeDimRule).record(self, output: out)?.attributes.dims = wrapped.sorted()
+        try (asList || dims.count != 1 ? squeezeDimsRule : squeezeDimRule).record(self, output: out)?.attributes.dims = wrapped.sorted()
         return out
     }
 
@@ -156,7 +156,7 @@ extension Tensor {
         shape.insert(1, at: d)
         strides.insert(stride, at: d)
         let out = view(shape: shape, strides: strides, offset: offset)
-        unsqueezeRule.record(self, output: out)?.attributes.dims = [d]
+        try unsqueezeRule.record(self, output: out)?.attributes.dims = [d]
         return out
     }
 
@@ -175,7 +175,7 @@ extension Tensor {
         shape.remove(at: d)
         strides.remove(at: d)
         let out = view(shape: shape, strides: strides, offset: offset)
-        if let node = selectRule.record(self, output: out) {
+        if let node = try selectRule.record(self, output: out) {
             node.attributes.dims = [d]
             node.attributes.integers = [i]
         }
@@ -200,7 +200,7 @@ extension Tensor {
         shape[d] = (hi - lo + step - 1) / step
         strides[d] *= step
         let out = view(shape: shape, strides: strides, offset: offset + lo * self.strides[d])
-        if let node = sliceRule.record(self, output: out) {
+        if let node = try sliceRule.record(self, output: out) {
             node.attributes.dims = [d]
             node.attributes.integers = [lo, hi, step]
         }
@@ -211,7 +211,7 @@ extension Tensor {
     public func clone() throws(TensorError) -> Tensor {
         let out = try Tensor.uninitialized(shape, dtype, context)
         Kernels.copy(from: self, into: out)
-        cloneRule.record(self, output: out)
+        try cloneRule.record(self, output: out)
         return out
     }
 
