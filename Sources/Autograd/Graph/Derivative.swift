@@ -57,14 +57,19 @@ public final class Derivative: Sendable {
     /// the rule reads. Fixed-arity forms avoid allocating argument arrays on this hot path.
     @discardableResult
     func record(_ a: Tensor?, output: Tensor) throws(TensorError) -> Node? {
-        guard output.context.isGradEnabled, let a, a.requiresGrad else { return nil }
-        return makeNode(SmallArray(try a.gradientEdge), output)
+        guard output.context.isGradEnabled, let a else { return nil }
+        // an edge means the input requires grad; without one it still may (a no_grad view)
+        let edge = try a.gradientEdge
+        guard edge != nil || a.requiresGrad else { return nil }
+        return makeNode(SmallArray(edge), output)
     }
 
     @discardableResult
     func record(_ a: Tensor?, _ b: Tensor?, output: Tensor) throws(TensorError) -> Node? {
-        guard output.context.isGradEnabled, a?.requiresGrad == true || b?.requiresGrad == true else { return nil }
-        return makeNode(SmallArray(try a?.gradientEdge, try b?.gradientEdge), output)
+        guard output.context.isGradEnabled else { return nil }
+        let ea = try a?.gradientEdge, eb = try b?.gradientEdge
+        guard ea != nil || eb != nil || a?.requiresGrad == true || b?.requiresGrad == true else { return nil }
+        return makeNode(SmallArray(ea, eb), output)
     }
 
     @discardableResult
