@@ -82,6 +82,25 @@ if which == "parts" {
     print("forward_recorded_us_per_op \(recorded / 1000 / Double(n))")
     print("forward_plain_us_per_op \(plain / 1000 / Double(n))")
 }
+if which == "tutorial-parts" {
+    // The tutorial cut into phases: each line adds one phase to the one before.
+    let setup = try measure(iterations: 20_000) {
+        let c = Context(defaultDType: .float32, seed: 0, limits: limits)
+        let x = try Tensor.ones([2, 2], dtype: .float32, context: c)
+        try x.requireGradAtCreation()
+    }
+    let forward = try measure(iterations: 20_000) {
+        let c = Context(defaultDType: .float32, seed: 0, limits: limits)
+        let x = try Tensor.ones([2, 2], dtype: .float32, context: c)
+        try x.requireGradAtCreation()
+        let y = try x.add(2)
+        _ = try y.mul(y).mul(3).mean()
+    }
+    let whole = try measure(iterations: 20_000) { try tutorial() }
+    print("tutorial_setup_us \(setup / 1000)")
+    print("tutorial_forward_us \((forward - setup) / 1000)")
+    print("tutorial_backward_us \((whole - forward) / 1000)")
+}
 if which == "plain" {
     // The chain's ops with grad mode off: tensor creation, kernel and teardown only.
     let n = 10_000

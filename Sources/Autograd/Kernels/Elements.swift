@@ -26,8 +26,12 @@ extension Int64 {
 extension Tensor {
     /// `to(dtype)`: a copy converted to `dtype`, or `self` when it already has that dtype.
     /// Not recorded in the graph: differentiable casts go through `Tensor.cast(to:)`.
+    @inline(__always)
     func converted(to dtype: DType) throws(TensorError) -> Tensor {
-        if dtype == self.dtype { return self }
+        dtype == self.dtype ? self : try convertedCopy(to: dtype)
+    }
+
+    private func convertedCopy(to dtype: DType) throws(TensorError) -> Tensor {
         let out = try Tensor.uninitialized(shape, dtype, context)
         Kernels.copy(from: self, into: out)
         return out

@@ -10,11 +10,14 @@ struct ReductionLayout {
     /// Elements reduced into each output element.
     let inner: Int
     /// The output shape with reduced dimensions kept as 1 (`keepdim=True`).
-    let keptShape: [Int]
+    var keptShape: [Int] { reducesAll ? [Int](repeating: 1, count: data.rank) : partialKeptShape }
     /// The output shape with reduced dimensions removed.
-    let squeezedShape: [Int]
+    var squeezedShape: [Int] { reducesAll ? [] : partialSqueezedShape }
     /// The reduced dimensions, wrapped and sorted.
-    let dims: [Int]
+    var dims: [Int] { reducesAll ? Array(0..<data.rank) : partialDims }
+    /// Every dimension is reduced (the shapes and dims above are then made on demand).
+    private let reducesAll: Bool
+    private let partialKeptShape: [Int], partialSqueezedShape: [Int], partialDims: [Int]
 
     /// Lays `x` out for reducing `dims` (nil or empty: every dimension).
     init(_ x: Tensor, dims requested: [Int]?) throws(TensorError) {
@@ -24,9 +27,8 @@ struct ReductionLayout {
             self.data = try x.contiguousData()
             self.outer = 1
             self.inner = x.count
-            self.keptShape = [Int](repeating: 1, count: rank)
-            self.squeezedShape = []
-            self.dims = Array(0..<rank)
+            self.reducesAll = true
+            (partialKeptShape, partialSqueezedShape, partialDims) = ([], [], [])
             return
         }
         var dims = try Shape.wrap(requested ?? [], rank: rank)
@@ -52,9 +54,10 @@ struct ReductionLayout {
         self.data = trailing ? try x.contiguousData() : try x.permutedData(order)
         self.outer = outer
         self.inner = inner
-        self.keptShape = keptShape
-        self.squeezedShape = kept
-        self.dims = dims
+        self.reducesAll = false
+        self.partialKeptShape = keptShape
+        self.partialSqueezedShape = kept
+        self.partialDims = dims
     }
 
     func outputShape(keepDim: Bool) -> [Int] { keepDim ? keptShape : squeezedShape }

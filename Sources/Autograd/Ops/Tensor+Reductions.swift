@@ -30,7 +30,11 @@ extension Tensor {
     public func sum(dims: [Int]? = nil, keepDim: Bool = false, dtype: DType? = nil) throws(TensorError) -> Tensor {
         let input = try dtype.map { (d) throws(TensorError) in try converted(to: d) } ?? self
         let out = try Kernels.reduce(.sum, input, dims: dims, keepDim: keepDim)
-        try recordReduction(dims == nil ? sumRule : sumDimRule, dims: dims, keepDim: keepDim, out)
+        if dims == nil {
+            try sumRule.record(self, output: out)   // its rule reads the input's shape only
+        } else {
+            try recordReduction(sumDimRule, dims: dims, keepDim: keepDim, out)
+        }
         return out
     }
 
@@ -43,7 +47,11 @@ extension Tensor {
         let out = try Kernels.reduce(.sum, input, dims: dims, keepDim: keepDim)
         let reduced = out.count == 0 ? 1 : input.count / Swift.max(out.count, 1)
         Kernels.divideInPlace(out, by: input.count == 0 ? 0 : reduced)   // the sum is fresh: no second tensor
-        try recordReduction(dims == nil ? meanRule : meanDimRule, dims: dims, keepDim: keepDim, out)
+        if dims == nil {
+            try meanRule.record(self, output: out)   // its rule reads the input's shape only
+        } else {
+            try recordReduction(meanDimRule, dims: dims, keepDim: keepDim, out)
+        }
         return out
     }
 
