@@ -78,16 +78,33 @@ struct BackwardWalk {
     private func discover(roots: [Edge], targets: [Edge?], walkID: Int) -> [Node] {
         var nodes: [Node] = []
         nodes.reserveCapacity(16)
-        // The stack holds positions in `nodes` (which owns the references) and the next edge.
+        if case .accumulateAll = mode {
+            // Every node runs: count dependencies breadth-first, `nodes` itself the work list.
+            for root in roots where root.node.walkID != walkID {
+                root.node.enterWalk(walkID)
+                nodes.append(root.node)
+            }
+            var next = 0
+            while next < nodes.count {
+                let node = nodes[next]
+                next += 1
+                node.isNeeded = true
+                for i in 0..<node.edges.count {
+                    guard let child = node.edges[i]?.node else { continue }
+                    if child.walkID != walkID {
+                        child.enterWalk(walkID)
+                        nodes.append(child)
+                    }
+                    child.dependencies += 1
+                }
+            }
+            return nodes
+        }
+        // Only nodes on a path to a target run: a post-order decides. The stack holds positions in `nodes` (which owns the references) and the next edge.
         var stack: [(index: Int, next: Int)] = []
         stack.reserveCapacity(16)
-        let everything: Bool
-        if case .accumulateAll = mode { everything = true } else { everything = false }
         func enter(_ node: Node) {
-            node.walkID = walkID
-            node.dependencies = 0
-            node.isNeeded = false
-            node.buffer.removeAll()
+            node.enterWalk(walkID)
             stack.append((nodes.count, 0))
             nodes.append(node)
         }
@@ -104,17 +121,13 @@ struct BackwardWalk {
                 }
                 stack.removeLast()
                 // Post-order: every child is settled.
-                if everything {
-                    node.isNeeded = true
-                } else {
-                    let isTarget = targets.contains { $0?.node === node }
-                    let leadsToTarget = node.edges.contains { edge in
-                        guard let child = edge?.node else { return false }
-                        return child.isNeeded || targets.contains { $0?.node === child }
-                    }
-                    if case .accumulateInto = mode, isTarget { node.isNeeded = true }
-                    if leadsToTarget { node.isNeeded = true }
+                let isTarget = targets.contains { $0?.node === node }
+                let leadsToTarget = node.edges.contains { edge in
+                    guard let child = edge?.node else { return false }
+                    return child.isNeeded || targets.contains { $0?.node === child }
                 }
+                if case .accumulateInto = mode, isTarget { node.isNeeded = true }
+                if leadsToTarget { node.isNeeded = true }
             }
         }
         return nodes
@@ -260,5 +273,15 @@ private struct ReadyQueue {
             }
         }
         return top
+    }
+}
+
+extension Node {
+    /// Resets the walk bookkeeping as a walk first reaches this node.
+    fileprivate func enterWalk(_ id: Int) {
+        walkID = id
+        dependencies = 0
+        isNeeded = false
+        if !buffer.isEmpty { buffer.removeAll() }
     }
 }
