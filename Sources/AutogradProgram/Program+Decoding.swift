@@ -13,6 +13,21 @@ enum JSON {
     case object([String: Any])
 
     init(_ any: Any) {
+        // JSONSerialization's own types, told by their exact type: much cheaper than a cast
+        // that must consider bridging
+        let type = Swift.type(of: any)
+        if type == String.self {
+            self = .string(any as! String)
+            return
+        }
+        if type == [Any].self {
+            self = .array(any as! [Any])
+            return
+        }
+        if type == [String: Any].self {
+            self = .object(any as! [String: Any])
+            return
+        }
         // Containers and strings first: casting a Swift array or dictionary to NSNumber would
         // bridge the whole container to Foundation first.
         switch any {
@@ -77,12 +92,16 @@ struct ProgramDecoder {
         self.limits = limits
     }
 
-    static let nameCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
-
     /// `[A-Za-z_][A-Za-z0-9_]*`
     static func isName(_ s: Substring) -> Bool {
-        guard let first = s.first, !first.isNumber else { return false }
-        return s.allSatisfy { nameCharacters.contains($0) }
+        guard let first = s.utf8.first, first < UInt8(ascii: "0") || first > UInt8(ascii: "9") else { return false }
+        return s.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"): true
+            default: false
+            }
+        }
     }
 
     mutating func decode(_ root: Any) throws -> Program {
@@ -135,6 +154,18 @@ struct ProgramDecoder {
         return Program(dtype: dtype, seed: seed, steps: decodedSteps, outputs: outputs, base64: base64, graph: graph)
     }
 
+    /// The keys that make a step a block rather than an op call, in the order they are tried.
+    private static let blockKinds = ["no_grad", "enable_grad", "while", "repeat"]
+
+    /// The first of `blockKinds` the step has as a key (its keys compared, none hashed).
+    private static func blockKind(of step: [String: Any]) -> String? {
+        var best: Int?
+        for key in step.keys {
+            if let rank = blockKinds.firstIndex(of: key), rank < (best ?? .max) { best = rank }
+        }
+        return best.map { blockKinds[$0] }
+    }
+
     private mutating func decodeSteps(_ any: Any, path: String, depth: Int) throws -> [Step] {
         guard case .array(let items) = JSON(any) else { throw ProgramError.invalid("steps must be a list", path) }
         try checkDepth(depth, path)
@@ -143,7 +174,7 @@ struct ProgramDecoder {
         for (i, item) in items.enumerated() {
             let p = "\(path)[\(i)]"
             guard case .object(let step) = JSON(item) else { throw ProgramError.invalid("a step must be an object", p) }
-            guard let kind = ["no_grad", "enable_grad", "while", "repeat"].first(where: { step[$0] != nil }) else {
+            guard let kind = Self.blockKind(of: step) else {
                 steps.append(.call(try decodeCall(step, path: p, inline: false, depth: depth)))
                 continue
             }
@@ -190,9 +221,8 @@ struct ProgramDecoder {
 
     private mutating func decodeCall(_ call: [String: Any], path: String, inline: Bool, depth: Int) throws -> Call {
         try checkDepth(depth, path)
-        var keys: Set<String> = ["op", "inputs", "attrs"]
-        if !inline { keys.insert("out") }
-        if let extra = call.keys.filter({ !keys.contains($0) }).sorted().first {
+        let isField = { (key: String) in key == "op" || key == "inputs" || key == "attrs" || (!inline && key == "out") }
+        if let extra = call.keys.filter({ !isField($0) }).sorted().first {
             throw ProgramError.invalid("unknown field '\(extra)'", path)
         }
         guard case .string(let name)? = call["op"].map(JSON.init) else {
