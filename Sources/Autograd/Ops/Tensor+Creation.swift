@@ -72,11 +72,9 @@ extension Tensor {
         let out = try randomTensor(shape, dtype, context)
         var generator = context.generator  // a local copy: the loop keeps its state in registers
         if dtype == .float32 {
-            let p = out.pointer(Float.self)
-            for i in 0..<out.count { p[i] = Float(generator.nextNormal()) }
+            generator.fillNormals(out.pointer(Float.self), count: out.count) { Float($0) }
         } else {
-            let p = out.pointer(Double.self)
-            for i in 0..<out.count { p[i] = generator.nextNormal() }
+            generator.fillNormals(out.pointer(Double.self), count: out.count) { $0 }
         }
         context.generator = generator
         return out
