@@ -145,8 +145,9 @@ public final class Node {
     /// Moves a node's references to other nodes (edges, and the history of saved tensors
     /// that nothing else holds) into `pending`.
     private static func detach(_ node: Node, into pending: inout [Node]) {
-        for edge in node.edges { if let next = edge?.node { pending.append(next) } }
+        for i in 0..<node.edges.count { if let next = node.edges[i]?.node { pending.append(next) } }
         node.edges.removeAll()
+        if node.savedTensors.isEmpty { return }
         node.savedTensors.updateEach { entry in
             if entry.tensor.historyHeight >= Node.recursionLimit, isKnownUniquelyReferenced(&entry.tensor),
                let history = entry.tensor.gradFn {
