@@ -25,6 +25,9 @@ public final class Tensor {
     public let count: Int
     /// True when the elements lie in row-major order with no gaps.
     let isContiguous: Bool
+    /// True when the strides are exactly `Shape.contiguousStrides(shape)` (size-1 dimensions
+    /// included), so that a new tensor of this shape may share them.
+    let hasRowMajorStrides: Bool
 
     // MARK: Autograd metadata
 
@@ -46,6 +49,12 @@ public final class Tensor {
         }
     }
     private var recordedGradFn: Node?
+    /// Hands over the recorded history (without regenerating a view's), leaving none: for
+    /// unlinking a graph that is being freed.
+    func takeHistory() -> Node? {
+        defer { recordedGradFn = nil }
+        return recordedGradFn
+    }
     /// The height of the histories this tensor holds (its own and a view's base's; 0 for none),
     /// without regenerating a view's.
     var historyHeight: Int { Swift.max(recordedGradFn?.height ?? 0, viewBase?.recordedGradFn?.height ?? 0) }
@@ -82,15 +91,18 @@ public final class Tensor {
         self.ownVersionCounter = versionCounter
         self.address = storage.bytes + offset * dtype.byteWidth
         var count = 1
-        var contiguous = true
-        var expected = 1
+        var contiguous = true, rowMajor = true
+        var expected = 1, rowMajorStride = 1
         for d in stride(from: shape.count - 1, through: 0, by: -1) {
             count *= shape[d]
             if shape[d] != 1 && strides[d] != expected { contiguous = false }
+            if strides[d] != rowMajorStride { rowMajor = false }
             expected *= shape[d]
+            rowMajorStride *= Swift.max(shape[d], 1)
         }
         self.count = count
         self.isContiguous = contiguous || count == 0
+        self.hasRowMajorStrides = rowMajor
     }
 
     /// A new contiguous tensor of the given shape with uninitialised elements.
@@ -158,7 +170,8 @@ public final class Tensor {
 
     /// torch's `gradient_edge`: the edge a gradient for this tensor travels along, its
     /// `grad_fn` and output number or a leaf's `AccumulateGrad`; nil when it does not require
-    /// grad, and for a view made under no_grad (gradients stop there). Throws torch's error for
+    /// grad, and for a view that requires grad only through its base (one made under no_grad:
+    /// gradients stop there). Throws torch's error for
     /// a view whose history torch refuses to regenerate.
     var gradientEdge: Edge? {
         get throws(TensorError) {
@@ -211,8 +224,9 @@ public final class Tensor {
         return .evaluation(message)
     }
 
-    /// The leaf's `AccumulateGrad` node. It holds the leaf strongly; the leaf holds it weakly,
-    /// as torch does, so the node lives as long as some graph uses it.
+    /// The leaf's `AccumulateGrad` node. It holds the leaf strongly; the leaf holds it weakly
+    /// (`accumulator`, which the node clears when it dies), as torch does, so the node lives as
+    /// long as some graph uses it.
     func gradAccumulator() -> Node {
         if let accumulator { return accumulator }
         let node = Node(accumulating: self)
@@ -233,7 +247,8 @@ enum ViewCreation {
     case ordinary
     /// With grad mode off.
     case noGradMode
-    /// By an op that returns several views (split, chunk), with grad mode on.
+    /// By an op that returns several views (split, chunk), with grad mode on, or as a view of
+    /// such a view.
     case multiOutput
 }
 

@@ -35,15 +35,17 @@ struct Attributes {
     /// A payload too rich for the fields above (an indexing plan, a view's placement).
     var payload: AnyObject? {
         get { extras?.payload }
-        set { box().payload = newValue }
+        set { if newValue != nil || extras != nil { box().payload = newValue } }
     }
 
-    /// The box, made on first write. A node's attributes are never copied, so it is never shared.
+    /// The box, made on first write and copied on write when shared (value semantics).
     private mutating func box() -> Extras {
-        if let extras { return extras }
-        let made = Extras()
-        extras = made
-        return made
+        if extras == nil {
+            extras = Extras()
+        } else if !isKnownUniquelyReferenced(&extras) {
+            extras = extras!.copy()
+        }
+        return extras!
     }
 
     private final class Extras {
@@ -51,5 +53,11 @@ struct Attributes {
         var shapes: [[Int]] = []
         var integers: [Int] = []
         var payload: AnyObject?
+
+        func copy() -> Extras {
+            let copy = Extras()
+            (copy.dims, copy.shapes, copy.integers, copy.payload) = (dims, shapes, integers, payload)
+            return copy
+        }
     }
 }

@@ -147,8 +147,11 @@ struct BackwardWalk {
         }
         if grad.dtype != expected.dtype { grad = try grad.cast(to: expected.dtype) }
         if node.buffer.isEmpty {
-            node.buffer = node.outputCount == 1 ? SmallArray(grad) : SmallArray(repeating: nil, count: node.outputCount)
-            if nr == 0 && node.outputCount == 1 { return }
+            if node.outputCount == 1 {
+                node.buffer = SmallArray(grad)
+                return
+            }
+            node.buffer = SmallArray(repeating: nil, count: node.outputCount)
         }
         if let existing = node.buffer[nr] {
             node.buffer[nr] = try existing.add(grad)

@@ -74,20 +74,20 @@ public final class Derivative: Sendable {
 
     @discardableResult
     func record(_ a: Tensor?, _ b: Tensor?, _ c: Tensor?, output: Tensor) throws(TensorError) -> Node? {
-        guard output.context.isGradEnabled,
-              a?.requiresGrad == true || b?.requiresGrad == true || c?.requiresGrad == true else { return nil }
+        guard output.context.isGradEnabled else { return nil }
         var edges = SmallArray(try a?.gradientEdge, try b?.gradientEdge)
         edges.append(try c?.gradientEdge)
+        guard edges.contains(where: { $0 != nil }) || [a, b, c].contains(where: { $0?.requiresGrad == true }) else { return nil }
         return makeNode(edges, output)
     }
 
     /// Records a node with any number of inputs and outputs (cat, split, max with indices…).
     @discardableResult
     func record(inputs: [Tensor?], outputs: [Tensor]) throws(TensorError) -> Node? {
-        guard let context = outputs.first?.context, context.isGradEnabled,
-              inputs.contains(where: { $0?.requiresGrad == true }) else { return nil }
+        guard let context = outputs.first?.context, context.isGradEnabled else { return nil }
         var edges = SmallArray<Edge?>()
         for input in inputs { edges.append(try input?.gradientEdge) }
+        guard edges.contains(where: { $0 != nil }) || inputs.contains(where: { $0?.requiresGrad == true }) else { return nil }
         let node = Node(self, edges: edges,
                         outputs: SmallArray(outputs.lazy.map { TensorMeta(shape: $0.shape, dtype: $0.dtype) }),
                         sequenceNumber: context.takeSequenceNumber())
@@ -115,8 +115,10 @@ extension Tensor {
 extension Node {
     /// Saves forward inputs for the rule, in order.
     func save(_ inputs: Tensor...) {
-        for t in inputs { savedTensors.append(SavedTensor(input: t)) }
-        for t in inputs { noteSavedHistory(t) }
+        for t in inputs {
+            savedTensors.append(SavedTensor(input: t))
+            noteSavedHistory(t)
+        }
     }
 
     /// Saves two inputs of a binary op, each read only by the other one's formula (mul, mm, …):

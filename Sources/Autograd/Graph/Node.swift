@@ -128,18 +128,28 @@ public final class Node {
     /// height; taller ones are unlinked iteratively.
     static let recursionLimit = 256
 
-    /// Unlinks a tall graph below this node without recursion: a long chain of nodes freed at
-    /// once would otherwise release each next node from inside the previous one's deinit and
-    /// overflow the stack (torch's `deleteNode` does the same). Below the recursion limit the
-    /// rest is released normally.
+    /// Unlinks the graph below this node without recursion when it may be deep: a long chain of
+    /// nodes freed at once would otherwise release each next node from inside the previous
+    /// one's deinit and overflow the stack (torch's `deleteNode` does the same). A node lower
+    /// than the recursion limit whose saved tensors still hold histories lower than itself is
+    /// released by Swift's own recursion: every node that recursion reaches is lower again, so
+    /// it cannot go deeper than the limit. (A saved tensor written in place after it was saved
+    /// has a new history the node's height does not know: that node takes the iterative path.)
     deinit {
         if let variable, variable.accumulator === self { variable.accumulator = nil }
-        guard height >= Node.recursionLimit else { return }
+        if height < Node.recursionLimit && savedHistoriesAreLower { return }
         var pending: [Node] = []
         Node.detach(self, into: &pending)
         while var node = pending.popLast() {
-            if node.height >= Node.recursionLimit && isKnownUniquelyReferenced(&node) { Node.detach(node, into: &pending) }
+            if isKnownUniquelyReferenced(&node) { Node.detach(node, into: &pending) }
         }
+    }
+
+    /// True when every saved tensor's histories are lower than this node (as when they were
+    /// saved).
+    private var savedHistoriesAreLower: Bool {
+        for i in 0..<savedTensors.count where savedTensors[i].tensor.historyHeight >= height { return false }
+        return true
     }
 
     /// Moves a node's references to other nodes (edges, and the history of saved tensors
@@ -149,9 +159,7 @@ public final class Node {
         node.edges.removeAll()
         if node.savedTensors.isEmpty { return }
         node.savedTensors.updateEach { entry in
-            if entry.tensor.historyHeight >= Node.recursionLimit, isKnownUniquelyReferenced(&entry.tensor),
-               let history = entry.tensor.gradFn {
-                entry.tensor.gradFn = nil
+            if isKnownUniquelyReferenced(&entry.tensor), let history = entry.tensor.takeHistory() {
                 pending.append(history)
             }
         }

@@ -120,7 +120,7 @@ extension Kernels {
         try checkBinary(op, dtype, b: b.dtype == .int64 ? b : nil, alpha: alpha)
         let shape = try Shape.broadcast(a.shape, b.shape)
         // an operand's strides are shared when they are the output's (no allocation)
-        let strides = a.isContiguous && a.shape == shape ? a.strides : b.isContiguous && b.shape == shape ? b.strides : nil
+        let strides = a.hasRowMajorStrides && a.shape == shape ? a.strides : b.hasRowMajorStrides && b.shape == shape ? b.strides : nil
         let out = try Tensor.uninitialized(shape, dtype, a.context, strides: strides)
         let x = try a.converted(to: dtype), y = try b.converted(to: dtype)
         let scale = alpha?.doubleValue
@@ -145,7 +145,7 @@ extension Kernels {
         let dtype = computeType(op, types, a.context)
         if op == .sub && a.dtype == .bool && dtype != .bool { throw fail(boolSubtraction) }
         try checkBinary(op, dtype, scalar: s, scalarFirst: scalarFirst, alpha: alpha)
-        let out = try Tensor.uninitialized(a.shape, dtype, a.context, strides: a.isContiguous ? a.strides : nil)
+        let out = try Tensor.uninitialized(a.shape, dtype, a.context, strides: a.hasRowMajorStrides ? a.strides : nil)
         let x = try a.converted(to: dtype)
         let v = s.doubleValue * (alpha?.doubleValue ?? 1)
         switch dtype {

@@ -105,7 +105,6 @@ extension Kernels {
     /// The dtype torch gives `sum` and `prod` of `dtype`: integers and bools sum to int64.
     static func accumulationType(_ dtype: DType) -> DType { dtype.isFloatingPoint ? dtype : .int64 }
 
-    /// `op` over `dims` (nil: all), answering a tensor of the reduced shape.
     /// `x /= n` elementwise for a fresh floating tensor (mean's sum over its `n` elements),
     /// dividing as `binary(.div, x, n)` would.
     static func divideInPlace(_ x: Tensor, by n: Int) {
@@ -121,6 +120,7 @@ extension Kernels {
         }
     }
 
+    /// `op` over `dims` (nil: all), answering a tensor of the reduced shape.
     static func reduce(_ op: ReduceOp, _ x: Tensor, dims: [Int]?, keepDim: Bool) throws(TensorError) -> Tensor {
         let layout = try ReductionLayout(x, dims: dims)
         let outType: DType

@@ -73,16 +73,16 @@ enum Loop {
     }
 }
 
-/// One row of an elementwise loop: where it starts in each operand (in elements, relative to
-/// each operand's first element), how many elements it has, and each operand's step along it.
-/// Operand 0 is the output; unused operands have offset and step 0.
-struct Row {
-    var offsets: (Int, Int, Int, Int)
-    let count: Int
-    let steps: (Int, Int, Int, Int)
-}
-
 extension Loop {
+    /// One row of an elementwise loop: where it starts in each operand (in elements, relative to
+    /// each operand's first element), how many elements it has, and each operand's step along it.
+    /// Operand 0 is the output; unused operands have offset and step 0.
+    struct Row {
+        var offsets: (Int, Int, Int, Int)
+        let count: Int
+        let steps: (Int, Int, Int, Int)
+    }
+
     /// Calls `body` with each row of `out`'s elements, the operands read as if expanded to its
     /// shape (broadcast dimensions step 0). Dimensions are coalesced where every operand allows
     /// it, so that rows are as long as possible. The plan lives in stack memory: no allocation.
@@ -98,7 +98,7 @@ extension Loop {
             var kept = 0
             for d in 0..<rank where out.shape[d] != 1 {
                 let size = out.shape[d]
-                let s = (out.strides[d], stride(a, d, rank), stride(b, d, rank), stride(c, d, rank))
+                let s = (out.strides[d], broadcastStride(a, d, rank), broadcastStride(b, d, rank), broadcastStride(c, d, rank))
                 if kept > 0 {
                     let last = kept - 1
                     if strides[last] == s.0 * size && strides[rank + last] == s.1 * size
@@ -147,7 +147,7 @@ extension Loop {
     /// The stride of `t` along output dimension `d` when read expanded to an output of `rank`
     /// dimensions: 0 where `t` has no such dimension or has size 1 there.
     @inline(__always)
-    private static func stride(_ t: Tensor?, _ d: Int, _ rank: Int) -> Int {
+    private static func broadcastStride(_ t: Tensor?, _ d: Int, _ rank: Int) -> Int {
         guard let t else { return 0 }
         let own = d - (rank - t.rank)
         return own < 0 || t.shape[own] == 1 ? 0 : t.strides[own]

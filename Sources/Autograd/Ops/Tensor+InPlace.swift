@@ -186,6 +186,7 @@ extension Tensor {
         let clone = original.alias()
         clone.viewBase = nil
         guard try cloneRule.record(original, output: clone) != nil else { return }
+        node.noteSavedHistory(clone)
         node.savedTensors.updateEach { entry in
             if entry.tensor === original {
                 var replaced = SavedTensor(input: clone)
