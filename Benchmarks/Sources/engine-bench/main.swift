@@ -28,14 +28,18 @@ func tutorial() throws {
     try out.backward()
 }
 
-/// A chain of `n` ops on a 3-element tensor, then backward: the per-op overhead.
-func chain(_ n: Int) throws {
+/// A chain of `n` ops (`mul`, `add` in turn) on a 3-element tensor, recorded when `recording`.
+func chainForward(_ n: Int, recording: Bool) throws -> Tensor {
     let c = Context(defaultDType: .float32, seed: 0, limits: limits)
-    let x = try Tensor.ones([3], dtype: .float32, context: c)
-    try x.requireGradAtCreation()
-    var y = x
+    var y = try Tensor.ones([3], dtype: .float32, context: c)
+    if recording { try y.requireGradAtCreation() }
     for i in 0..<n { y = i & 1 == 0 ? try y.mul(1.0001) : try y.add(0.5) }
-    try y.sum().backward()
+    return y
+}
+
+/// The chain, then backward: the per-op overhead.
+func chain(_ n: Int) throws {
+    try chainForward(n, recording: true).sum().backward()
 }
 
 let arguments = CommandLine.arguments
@@ -65,20 +69,11 @@ if which == "mlp" {
     print("program_mlp_us \(ns / 1000)")
 }
 if which == "parts" {
-    // Where the chain's time goes: recording forward, plain forward, and backward.
+    // Where the chain's time goes: forward with recording (and the graph's teardown), forward
+    // without; backward is `chain` minus the first.
     let n = 10_000
-    let recorded = try measure(repeats: 5, iterations: 5) {
-        let c = Context(defaultDType: .float32, seed: 0, limits: limits)
-        let x = try Tensor.ones([3], dtype: .float32, context: c)
-        try x.requireGradAtCreation()
-        var y = x
-        for i in 0..<n { y = i & 1 == 0 ? try y.mul(1.0001) : try y.add(0.5) }
-    }
-    let plain = try measure(repeats: 5, iterations: 5) {
-        let c = Context(defaultDType: .float32, seed: 0, limits: limits)
-        var y = try Tensor.ones([3], dtype: .float32, context: c)
-        for i in 0..<n { y = i & 1 == 0 ? try y.mul(1.0001) : try y.add(0.5) }
-    }
+    let recorded = try measure(repeats: 5, iterations: 5) { _ = try chainForward(n, recording: true) }
+    let plain = try measure(repeats: 5, iterations: 5) { _ = try chainForward(n, recording: false) }
     print("forward_recorded_us_per_op \(recorded / 1000 / Double(n))")
     print("forward_plain_us_per_op \(plain / 1000 / Double(n))")
 }
@@ -104,11 +99,7 @@ if which == "tutorial-parts" {
 if which == "plain" {
     // The chain's ops with grad mode off: tensor creation, kernel and teardown only.
     let n = 10_000
-    let ns = try measure(repeats: 5, iterations: 5) {
-        let c = Context(defaultDType: .float32, seed: 0, limits: limits)
-        var y = try Tensor.ones([3], dtype: .float32, context: c)
-        for i in 0..<n { y = i & 1 == 0 ? try y.mul(1.0001) : try y.add(0.5) }
-    }
+    let ns = try measure(repeats: 5, iterations: 5) { _ = try chainForward(n, recording: false) }
     print("forward_plain_us_per_op \(ns / 1000 / Double(n))")
 }
 if which == "all" || which == "matmul" {
