@@ -1,6 +1,6 @@
 /// The backward walk: torch's autograd engine, single-threaded.
 ///
-/// A walk discovers the graph reachable from its roots with an explicit stack (never recursion,
+/// A walk discovers the graph reachable from its root with an explicit stack (never recursion,
 /// so deep graphs cannot overflow the stack), counts each node's dependencies, decides which
 /// nodes must run (all of them, or only those on a path to the requested inputs), then runs nodes
 /// as they become ready, later nodes first, summing gradients that meet at a node.
@@ -20,9 +20,9 @@ struct BackwardWalk {
     let createGraph: Bool
     let mode: Mode
 
-    /// Runs the walk from `roots` seeded with `seeds` (same count, already validated).
+    /// Runs the walk from `root` seeded with `seed` (already validated).
     /// Answers the captured gradients in `capture` mode, else an empty array.
-    func run(roots: [Edge], seeds: [Tensor]) throws(TensorError) -> [Tensor?] {
+    func run(root: Edge, seed: Tensor) throws(TensorError) -> [Tensor?] {
         let walkID = context.takeSequenceNumber() + 1
         // nil for a target no gradient can reach (a view made under no_grad): torch's Identity
         var targets: [Edge?] = []
@@ -37,19 +37,15 @@ struct BackwardWalk {
                 targets.append(try t.gradientEdge)
             }
         }
-        let nodes = discover(roots: roots, targets: targets, walkID: walkID)
+        let nodes = discover(root: root, targets: targets, walkID: walkID)
         defer {
             // Gradients left in nodes that did not run (walk IDs are unique: no reset needed).
             for node in nodes where !node.buffer.isEmpty { node.buffer.removeAll() }
         }
-        for (edge, seed) in zip(roots, seeds) {
-            try add(seed, to: edge)
-        }
+        try add(seed, to: root)
         var captured = [Tensor?](repeating: nil, count: targets.count)
-        var ready = ReadyQueue(capacity: min(nodes.count, 64))
-        for edge in roots where edge.node.dependencies == 0 && !ready.contains(edge.node) {
-            ready.push(edge.node)
-        }
+        var ready = ReadyQueue()
+        if root.node.dependencies == 0 { ready.push(root.node) }
         let captureMode: Bool
         if case .capture = mode { captureMode = true } else { captureMode = false }
         while let node = ready.pop() {
@@ -73,17 +69,15 @@ struct BackwardWalk {
         return captured
     }
 
-    /// Discovers every node reachable from the roots, counting dependencies and marking the
+    /// Discovers every node reachable from the root, counting dependencies and marking the
     /// nodes that must run. Iterative post-order DFS.
-    private func discover(roots: [Edge], targets: [Edge?], walkID: Int) -> [Node] {
+    private func discover(root: Edge, targets: [Edge?], walkID: Int) -> [Node] {
         var nodes: [Node] = []
         nodes.reserveCapacity(16)
         if case .accumulateAll = mode {
             // Every node runs: count dependencies breadth-first, `nodes` itself the work list.
-            for root in roots where root.node.walkID != walkID {
-                root.node.enterWalk(walkID)
-                nodes.append(root.node)
-            }
+            root.node.enterWalk(walkID)
+            nodes.append(root.node)
             var next = 0
             while next < nodes.count {
                 let node = nodes[next]
@@ -100,7 +94,8 @@ struct BackwardWalk {
             }
             return nodes
         }
-        // Only nodes on a path to a target run: a post-order decides. The stack holds positions in `nodes` (which owns the references) and the next edge.
+        // Only nodes on a path to a target run: a post-order decides. The stack holds positions
+        // in `nodes` (which owns the references) and the next edge.
         var stack: [(index: Int, next: Int)] = []
         stack.reserveCapacity(16)
         func enter(_ node: Node) {
@@ -108,27 +103,25 @@ struct BackwardWalk {
             stack.append((nodes.count, 0))
             nodes.append(node)
         }
-        for root in roots where root.node.walkID != walkID {
-            enter(root.node)
-            while let top = stack.last {
-                let node = nodes[top.index]
-                if top.next < node.edges.count {
-                    stack[stack.count - 1].next += 1
-                    guard let child = node.edges[top.next]?.node else { continue }
-                    if child.walkID != walkID { enter(child) }
-                    child.dependencies += 1
-                    continue
-                }
-                stack.removeLast()
-                // Post-order: every child is settled.
-                let isTarget = targets.contains { $0?.node === node }
-                let leadsToTarget = node.edges.contains { edge in
-                    guard let child = edge?.node else { return false }
-                    return child.isNeeded || targets.contains { $0?.node === child }
-                }
-                if case .accumulateInto = mode, isTarget { node.isNeeded = true }
-                if leadsToTarget { node.isNeeded = true }
+        enter(root.node)
+        while let top = stack.last {
+            let node = nodes[top.index]
+            if top.next < node.edges.count {
+                stack[stack.count - 1].next += 1
+                guard let child = node.edges[top.next]?.node else { continue }
+                if child.walkID != walkID { enter(child) }
+                child.dependencies += 1
+                continue
             }
+            stack.removeLast()
+            // Post-order: every child is settled.
+            let isTarget = targets.contains { $0?.node === node }
+            let leadsToTarget = node.edges.contains { edge in
+                guard let child = edge?.node else { return false }
+                return child.isNeeded || targets.contains { $0?.node === child }
+            }
+            if case .accumulateInto = mode, isTarget { node.isNeeded = true }
+            if leadsToTarget { node.isNeeded = true }
         }
         return nodes
     }
@@ -153,11 +146,19 @@ struct BackwardWalk {
             }
             node.buffer = SmallArray(repeating: nil, count: node.outputCount)
         }
-        if let existing = node.buffer[nr] {
-            node.buffer[nr] = try existing.add(grad)
-        } else {
+        guard var existing = node.buffer[nr] else {
             node.buffer[nr] = grad
+            return
         }
+        // torch's InputBuffer::accumulate: a gradient only the buffer holds takes the new one in
+        // place, unless create_graph must record the sum.
+        node.buffer[nr] = nil
+        if !createGraph && isKnownUniquelyReferenced(&existing) && existing.ownsItsStorage() {
+            try existing.addInPlaceUnchecked(grad)
+        } else {
+            existing = try existing.add(grad)
+        }
+        node.buffer[nr] = existing
     }
 
     /// Runs one node's rule and sends each input's gradient along its edge.
@@ -242,11 +243,8 @@ struct BackwardWalk {
 
 /// The nodes ready to run, later sequence numbers first (`AccumulateGrad` first of all).
 private struct ReadyQueue {
-    private var heap: [Node] = []
-
-    init(capacity: Int) { heap.reserveCapacity(capacity) }
-
-    func contains(_ node: Node) -> Bool { heap.contains { $0 === node } }
+    /// Inline for the two ready nodes most walks never exceed.
+    private var heap = SmallArray<Node>()
 
     mutating func push(_ node: Node) {
         heap.append(node)

@@ -95,7 +95,7 @@ public final class Derivative: Sendable {
         return node
     }
 
-    private func makeNode(_ edges: SmallArray<Edge?>, _ output: Tensor) -> Node {
+    private func makeNode(_ edges: consuming SmallArray<Edge?>, _ output: Tensor) -> Node {
         let node = Node(self, edges: edges, outputs: SmallArray(TensorMeta(shape: output.shape, dtype: output.dtype)),
                         sequenceNumber: output.context.takeSequenceNumber())
         output.becomeOutput(0, of: node)

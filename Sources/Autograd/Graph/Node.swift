@@ -60,7 +60,7 @@ public final class Node {
     init(accumulating leaf: Tensor) {
         derivative = Derivatives.accumulateGrad
         edges = []
-        outputs = [TensorMeta(shape: leaf.shape, dtype: leaf.dtype)]
+        outputs = SmallArray(TensorMeta(shape: leaf.shape, dtype: leaf.dtype))
         sequenceNumber = .max
         variable = leaf
     }

@@ -67,6 +67,17 @@ struct SmallArray<Element>: RandomAccessCollection, MutableCollection, Expressib
         count += 1
     }
 
+    /// Removes and answers the last element (there is one).
+    mutating func removeLast() -> Element {
+        precondition(count > 0, "removeLast from an empty SmallArray")
+        count -= 1
+        switch count {
+        case 0: defer { first = nil }; return first!
+        case 1: defer { second = nil }; return second!
+        default: return rest.removeLast()
+        }
+    }
+
     /// Calls `body` with in-place access to each element (so that `isKnownUniquelyReferenced`
     /// sees the array's own reference).
     mutating func updateEach(_ body: (inout Element) -> Void) {

@@ -162,6 +162,17 @@ extension Kernels {
         return out
     }
 
+    /// `acc += b` in place, for `acc` contiguous and `b` of its shape and dtype in other memory:
+    /// gradient accumulation without a new tensor.
+    static func accumulate(_ b: Tensor, into acc: Tensor) {
+        switch acc.dtype {
+        case .float32: Loop.map(acc, acc, b) { (x: Float, y: Float) in x + y }
+        case .float64: Loop.map(acc, acc, b) { (x: Double, y: Double) in x + y }
+        case .int64: Loop.map(acc, acc, b) { (x: Int64, y: Int64) in x &+ y }
+        case .bool: Loop.map(acc, acc, b) { (x: Bool, y: Bool) in x || y }
+        }
+    }
+
     @inline(__always)
     private static func floating<T: FloatingElement>(_ op: BinaryOp, _ out: Tensor, _ a: Tensor, _ b: Tensor,
                                                      _ alpha: T?, _: T.Type) {

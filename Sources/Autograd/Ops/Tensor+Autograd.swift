@@ -106,7 +106,7 @@ extension Tensor {
         }
         let walk = BackwardWalk(context: context, retainGraph: retainGraph ?? createGraph, createGraph: createGraph,
                                 mode: inputs.map { .accumulateInto($0) } ?? .accumulateAll)
-        _ = try walk.run(roots: [edge], seeds: [seed])
+        _ = try walk.run(root: edge, seed: seed)
     }
 
     /// `torch.autograd.grad(self, inputs, grad_outputs, retain_graph, create_graph,
@@ -126,7 +126,7 @@ extension Tensor {
         }
         let walk = BackwardWalk(context: context, retainGraph: retainGraph ?? createGraph, createGraph: createGraph,
                                 mode: .capture(inputs))
-        var grads = try walk.run(roots: [edge], seeds: [seed])
+        var grads = try walk.run(root: edge, seed: seed)
         for (i, g) in grads.enumerated() where g == nil {
             if !allow {
                 throw .evaluation("The differentiated Tensor at index \(i) appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.")

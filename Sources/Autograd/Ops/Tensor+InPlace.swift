@@ -215,8 +215,12 @@ extension Tensor {
 
     /// `existing += grad` for gradient accumulation (grad mode off): no checks, version bumped.
     func addInPlaceUnchecked(_ other: Tensor) throws(TensorError) {
-        let sum = try Kernels.binary(.add, self, other)
-        Kernels.copy(from: sum, into: self)
+        if isContiguous && other.shape == shape && other.dtype == dtype && other.storage !== storage {
+            Kernels.accumulate(other, into: self)
+        } else {
+            let sum = try Kernels.binary(.add, self, other)
+            Kernels.copy(from: sum, into: self)
+        }
         bumpVersion()
     }
 }
