@@ -105,7 +105,24 @@ public final class Tensor {
         self.hasRowMajorStrides = rowMajor
     }
 
-    /// A new contiguous tensor of the given shape with uninitialised elements.
+    /// A fresh row-major tensor over a whole new storage: its count and layout are known, not
+    /// recomputed from the strides.
+    private init(fresh storage: Storage, shape: [Int], strides: [Int], count: Int, dtype: DType, context: Context) {
+        self.storage = storage
+        self.shape = shape
+        self.strides = strides
+        self.offset = 0
+        self.dtype = dtype
+        self.context = context
+        self.ownVersionCounter = nil
+        self.address = storage.bytes
+        self.count = count
+        self.isContiguous = true
+        self.hasRowMajorStrides = true
+    }
+
+    /// A new contiguous tensor of the given shape with uninitialised elements. `strides`, when
+    /// given, are the row-major strides of `shape` (an operand's, shared to save an allocation).
     ///
     /// Checks the context's element and byte limits before allocating.
     static func uninitialized(_ shape: [Int], _ dtype: DType, _ context: Context,
@@ -113,8 +130,8 @@ public final class Tensor {
         let count = try Shape.count(shape)
         try context.checkElements(count)
         let storage = try Storage.allocate(byteCount: count * dtype.byteWidth, context: context)
-        return Tensor(storage: storage, shape: shape, strides: strides ?? Shape.contiguousStrides(shape),
-                      offset: 0, dtype: dtype, context: context)
+        return Tensor(fresh: storage, shape: shape, strides: strides ?? Shape.contiguousStrides(shape), count: count,
+                      dtype: dtype, context: context)
     }
 
     /// A tensor over this one's storage with other sizes and strides: a view in torch's sense.

@@ -165,7 +165,7 @@ struct BackwardWalk {
     private func execute(_ node: Node) throws(TensorError) {
         var grads = SmallArray<Tensor?>()
         swap(&grads, &node.buffer)
-        if !grads.indices.contains(where: { grads[$0] != nil }) { return }
+        if !grads.containsSome() { return }
         try node.checkSavedVersions()
         context.runsBackwardFormulas = true
         let gradMode = context.isGradEnabled

@@ -93,3 +93,12 @@ struct SmallArray<Element>: RandomAccessCollection, MutableCollection, Expressib
         count = 0
     }
 }
+
+extension SmallArray {
+    /// True when some element is not nil, read without copying any (no reference counting).
+    func containsSome<Wrapped>() -> Bool where Element == Wrapped? {
+        if case .some(.some) = first { return true }
+        if case .some(.some) = second { return true }
+        return rest.contains { $0 != nil }
+    }
+}

@@ -57,7 +57,7 @@ extension Kernels {
             default: break
             }
         }
-        let out = try Tensor.uninitialized(x.shape, dtype, x.context, strides: x.isContiguous ? x.strides : nil)
+        let out = try Tensor.uninitialized(x.shape, dtype, x.context, strides: x.hasRowMajorStrides ? x.strides : nil)
         let input = try x.converted(to: dtype)
         switch dtype {
         case .float32: floating(op, out, input, Float.self)
