@@ -102,6 +102,57 @@ if which == "plain" {
     let ns = try measure(repeats: 5, iterations: 5) { _ = try chainForward(n, recording: false) }
     print("forward_plain_us_per_op \(ns / 1000 / Double(n))")
 }
+if which == "chain-parts" {
+    // The chain cut into phases per op: recording the forward, backward, freeing the graph.
+    let n = 10_000, runs = 25
+    var build = 0.0, back = 0.0, free = 0.0
+    for _ in 0..<runs {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        var y: Tensor? = try chainForward(n, recording: true).sum()
+        let t1 = DispatchTime.now().uptimeNanoseconds
+        try y!.backward()
+        let t2 = DispatchTime.now().uptimeNanoseconds
+        y = nil
+        let t3 = DispatchTime.now().uptimeNanoseconds
+        build += Double(t1 - t0); back += Double(t2 - t1); free += Double(t3 - t2)
+    }
+    let scale = 1000 * Double(runs * n)
+    print("chain_forward_us_per_op \(build / scale)")
+    print("chain_backward_us_per_op \(back / scale)")
+    print("chain_free_us_per_op \(free / scale)")
+}
+if which == "floor" {
+    // What this machine charges for one heap object's life (allocate, initialise, free): a
+    // node-like object with fifteen reference fields, and one with two, 10,000 made and then
+    // freed at once as a graph's nodes are. The engine's per-op cost is bounded below by the
+    // objects an op makes (a tensor, its storage, a node; a gradient tensor and its storage).
+    final class Wide {
+        var a: AnyObject?, b: AnyObject?, c: AnyObject?, d: AnyObject?, e: AnyObject?
+        var f: [Int] = [], g: [Int] = [], h: [Int] = [], i: [Int] = [], j: [Int] = []
+        var k: AnyObject?, l: AnyObject?, m: AnyObject?, n: AnyObject?
+        let shape: [Int]
+        init(_ shape: [Int]) { self.shape = shape }
+    }
+    final class Narrow {
+        var next: AnyObject?
+        let shape: [Int]
+        init(_ shape: [Int]) { self.shape = shape }
+    }
+    let shape = [3], n = 10_000
+    var wide: [Wide] = [], narrow: [Narrow] = []
+    wide.reserveCapacity(n)
+    narrow.reserveCapacity(n)
+    let w = measure(repeats: 5, iterations: 20) {
+        for _ in 0..<n { wide.append(Wide(shape)) }
+        wide.removeAll(keepingCapacity: true)
+    }
+    let s = measure(repeats: 5, iterations: 20) {
+        for _ in 0..<n { narrow.append(Narrow(shape)) }
+        narrow.removeAll(keepingCapacity: true)
+    }
+    print("object_wide_ns \(w / Double(n))")
+    print("object_narrow_ns \(s / Double(n))")
+}
 if which == "all" || which == "matmul" {
     let c = Context(defaultDType: .float32, seed: 1, limits: limits)
     let n = 1024

@@ -155,8 +155,9 @@ public final class Node {
     /// Moves a node's references to other nodes (edges, and the history of saved tensors
     /// that nothing else holds) into `pending`.
     private static func detach(_ node: Node, into pending: inout [Node]) {
-        for i in 0..<node.edges.count { if let next = node.edges[i]?.node { pending.append(next) } }
-        node.edges.removeAll()
+        var edges = SmallArray<Edge?>()
+        swap(&edges, &node.edges)   // moved out, then each edge moved into `pending`
+        while !edges.isEmpty { if let next = edges.removeLast()?.node { pending.append(next) } }
         if node.savedTensors.isEmpty { return }
         node.savedTensors.updateEach { entry in
             if isKnownUniquelyReferenced(&entry.tensor), let history = entry.tensor.takeHistory() {

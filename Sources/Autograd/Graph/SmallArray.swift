@@ -72,8 +72,8 @@ struct SmallArray<Element>: RandomAccessCollection, MutableCollection, Expressib
         precondition(count > 0, "removeLast from an empty SmallArray")
         count -= 1
         switch count {
-        case 0: defer { first = nil }; return first!
-        case 1: defer { second = nil }; return second!
+        case 0: return first.take()!   // moved out: no retain, no release
+        case 1: return second.take()!
         default: return rest.removeLast()
         }
     }
