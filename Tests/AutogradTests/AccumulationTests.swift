@@ -79,4 +79,25 @@ struct AccumulationTests {
         #expect(x.grad === first)   // torch adds into the same .grad
         expectClose(first, [5, 5, 5])
     }
+
+    /// torch sums in place only into a buffered gradient nothing else holds once the running node
+    /// has dropped its own incoming gradients, so `.grad`'s version counter shows where it did
+    /// (torch 2.15's `x.grad._version` for each program; it surfaces in version-check errors).
+    @Test("x.grad's version counter matches torch's in-place sums", arguments: [
+        ("(x + x * 3) * 5", 1), ("x * x", 1), ("x + x", 0), ("x * 2 + x * 3", 1), ("y * y + y with y = 2x", 0),
+    ])
+    func versionsMatchTorch(_ form: String, _ expected: Int) throws {
+        let c = context()
+        let x = try c.tensor([1, 2, 3], requiresGrad: true)
+        let out: Tensor
+        switch form {
+        case "(x + x * 3) * 5": out = try x.add(x.mul(3)).mul(5)
+        case "x * x": out = try x.mul(x)
+        case "x + x": out = try x.add(x)
+        case "x * 2 + x * 3": out = try x.mul(2).add(x.mul(3))
+        default: let y = try x.mul(2); out = try y.mul(y).add(y)
+        }
+        try out.sum().backward()
+        #expect(x.grad?.version == expected)
+    }
 }

@@ -499,6 +499,21 @@ program("view-inplace-second-order", [
     {"out": "h", "op": "grad", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["g", [1.0, 2.0, 3.0]]}]}, "x"]},
     {"out": "gd", "op": "detach", "inputs": ["g"]}],
     ["gd", "h"], graph=False)
+# Gradients meeting at a node are summed in place into a buffered one nothing else holds
+# (torch's InputBuffer::accumulate): x.grad's version counter shows it, in version-check errors.
+for name, inner, versions in [
+        ("grad-version-summed-in-place", {"op": "add", "inputs": ["x", {"op": "mul", "inputs": ["x", 3]}]}, "version 2; expected version 1"),
+        ("grad-version-summed-out-of-place", {"op": "add", "inputs": ["x", "x"]}, "version 1; expected version 0")]:
+    program(name, [
+        leaf("x", [1.0, 2.0, 3.0]),
+        {"op": "backward", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": [inner, 5]}]}]},
+        leaf("w", [1.0, 1.0, 1.0]),
+        {"out": "g", "op": "detach", "inputs": ["x.grad"]},
+        {"out": "z", "op": "sum", "inputs": [{"op": "mul", "inputs": ["g", "w"]}]},
+        {"op": "mul_", "inputs": ["g", 2]},
+        {"op": "backward", "inputs": ["z"]}],
+        ["x", "w"], message=versions,
+        about="gradients meeting at a node: summed in place when nothing else holds the buffered one, as x.grad's version shows")
 program("view-inplace-saved-view-error", [
     leaf("x", [1.0, 2.0, 3.0]), {"out": "y", "op": "mul", "inputs": ["x", "x"]},
     {"out": "v", "op": "index", "inputs": ["y"], "attrs": {"index": [sl(0, 2)]}},
@@ -950,7 +965,7 @@ def main():
         assert name not in seen, f"duplicate form {name}"
         seen.add(name)
         prog = {"dtype": "float64", "steps": steps, "outputs": outputs, "graph": options.get("graph", True)}
-        c = case(name, "in-place writes through views, as torch records them", prog, options)
+        c = case(name, options.get("about", "in-place writes through views, as torch records them"), prog, options)
         with open(os.path.join(OUT, name + ".json"), "w") as f:
             json.dump(c, f, separators=(",", ":"))
             f.write("\n")

@@ -42,7 +42,7 @@ struct BackwardWalk {
             // Gradients left in nodes that did not run (walk IDs are unique: no reset needed).
             for node in nodes where !node.buffer.isEmpty { node.buffer.removeAll() }
         }
-        try add(seed, to: root)
+        try add(try validated(seed, for: root, index: 0, producer: nil), to: root)
         var captured = [Tensor?](repeating: nil, count: targets.count)
         var ready = ReadyQueue()
         if root.node.dependencies == 0 { ready.push(root.node) }
@@ -63,7 +63,6 @@ struct BackwardWalk {
                     next.dependencies -= 1
                     if next.dependencies == 0 { ready.push(next) }
                 }
-                if !retainGraph { node.release() }
             }
         }
         return captured
@@ -126,19 +125,27 @@ struct BackwardWalk {
         return nodes
     }
 
-    /// Adds `grad` into the input buffer slot of `edge`, casting it to the dtype the slot
-    /// expects and checking its shape, as torch's `validate_outputs` does.
-    private func add(_ grad: Tensor, to edge: Edge) throws(TensorError) {
-        let node = edge.node, nr = edge.inputNr
+    /// torch's `validate_outputs`: `grad` summed to the shape and cast to the dtype the slot of
+    /// `edge` expects. `producer` is the node whose output `index` it is (nil for the seed).
+    private func validated(_ grad: Tensor, for edge: Edge, index: Int, producer: Node?) throws(TensorError) -> Tensor {
+        let expected = edge.node.outputs[edge.inputNr]
         var grad = grad
-        let expected = node.outputs[nr]
         if grad.shape != expected.shape {
             guard let reduced = try? grad.sumTo(expected.shape) else {
-                throw .evaluation("Function \(node.name) returned an invalid gradient at index \(nr) - got \(Shape.format(grad.shape)) but expected shape compatible with \(Shape.format(expected.shape))")
+                let message = "invalid gradient at index \(index) - got \(Shape.format(grad.shape)) but expected shape compatible with \(Shape.format(expected.shape))"
+                throw .evaluation(producer.map { "Function \($0.name) returned an \(message)" } ?? message)
             }
             grad = reduced
         }
         if grad.dtype != expected.dtype { grad = try grad.cast(to: expected.dtype) }
+        return grad
+    }
+
+    /// Adds a validated gradient into the input buffer slot of `edge`: torch's
+    /// `InputBuffer::add`. A buffered gradient only the buffer holds takes the new one in place,
+    /// unless create_graph must record the sum.
+    private func add(_ grad: Tensor, to edge: Edge) throws(TensorError) {
+        let node = edge.node, nr = edge.inputNr
         if node.buffer.isEmpty {
             if node.outputCount == 1 {
                 node.buffer = SmallArray(grad)
@@ -150,8 +157,6 @@ struct BackwardWalk {
             node.buffer[nr] = grad
             return
         }
-        // torch's InputBuffer::accumulate: a gradient only the buffer holds takes the new one in
-        // place, unless create_graph must record the sum.
         node.buffer[nr] = nil
         if !createGraph && isKnownUniquelyReferenced(&existing) && existing.ownsItsStorage() {
             try existing.addInPlaceUnchecked(grad)
@@ -161,11 +166,18 @@ struct BackwardWalk {
         node.buffer[nr] = existing
     }
 
-    /// Runs one node's rule and sends each input's gradient along its edge.
+    /// Runs one node as torch's `evaluate_function` does: its rule computes the gradient of
+    /// every input, each is validated against its edge, the node's own incoming gradients and
+    /// (without retain_graph) its saved tensors are dropped, and only then are the results
+    /// added to the next nodes' buffers, so that a buffered gradient nothing else holds any
+    /// more takes them in place exactly where torch's would.
     private func execute(_ node: Node) throws(TensorError) {
         var grads = SmallArray<Tensor?>()
         swap(&grads, &node.buffer)
-        if !grads.containsSome() { return }
+        if !grads.containsSome() {
+            if !retainGraph { node.release() }
+            return
+        }
         try node.checkSavedVersions()
         context.runsBackwardFormulas = true
         let gradMode = context.isGradEnabled
@@ -174,25 +186,69 @@ struct BackwardWalk {
             context.runsBackwardFormulas = false
             context.isGradEnabled = gradMode
         }
-        let derivative = node.derivative
-        if let formulas = derivative.formulas {
-            let grad = grads[0]!
-            for i in 0..<node.edges.count {
-                guard let edge = node.edges[i] else { continue }
-                try add(try Self.engineError { try formulas[i](node, grad) }, to: edge)
-            }
-        } else if let formula = derivative.joint {
-            let results = try Self.engineError { try formula(node, Array(grads)) }
-            for i in 0..<min(node.edges.count, results.count) {
-                guard let edge = node.edges[i], let grad = results[i] else { continue }
-                try add(grad, to: edge)
-            }
-        } else {
-            // Moved out of the buffer so that a gradient nothing else holds can be stolen.
+        guard node.variable == nil else {
+            // AccumulateGrad: moved out of the buffer so that a gradient nothing else holds can
+            // be stolen.
             var grad = grads[0]!
             grads.removeAll()
             try accumulate(&grad, into: node.variable!)
+            if !retainGraph { node.release() }
+            return
         }
+        if let formulas = node.derivative.formulas, let k = Self.onlyEdge(of: node) {
+            // One input needs a gradient (most nodes): the same steps without an array.
+            let edge = node.edges[k]!
+            var grad: Tensor
+            do {
+                let incoming = grads[0]!
+                grads.removeAll()
+                grad = try Self.engineError { try formulas[k](node, incoming) }
+            }   // the incoming gradient dies here
+            grad = try validated(grad, for: edge, index: k, producer: node)
+            if !retainGraph { node.release() }
+            try add(grad, to: edge)
+            return
+        }
+        var outputs = try Self.gradients(of: node, from: consume grads)   // the incoming gradients die there
+        for i in 0..<min(node.edges.count, outputs.count) {
+            guard let edge = node.edges[i], let grad = outputs[i] else { continue }
+            outputs[i] = try validated(grad, for: edge, index: i, producer: node)
+        }
+        if !retainGraph { node.release() }
+        for i in 0..<min(node.edges.count, outputs.count) {
+            guard let edge = node.edges[i], let grad = outputs[i] else { continue }
+            outputs[i] = nil   // the buffer is to hold the only reference
+            try add(grad, to: edge)
+        }
+    }
+
+    /// The position of a node's only edge, when it has exactly one (unary ops, ops with a
+    /// number, binary ops with one input needing a gradient).
+    private static func onlyEdge(of node: Node) -> Int? {
+        var only: Int?
+        for i in 0..<node.edges.count where !node.edges.isNil(at: i) {
+            if only != nil { return nil }
+            only = i
+        }
+        return only
+    }
+
+    /// The gradients a node's rule computes for its inputs from `grads`, the gradients of its
+    /// outputs (consumed: they are released when this returns); nil where an input has no edge
+    /// or the rule gives none.
+    private static func gradients(of node: Node, from grads: consuming SmallArray<Tensor?>) throws(TensorError) -> SmallArray<Tensor?> {
+        var outputs = SmallArray<Tensor?>()
+        if let formulas = node.derivative.formulas {
+            let grad = grads[0]!
+            for i in 0..<node.edges.count {
+                outputs.append(node.edges[i] == nil ? nil : try engineError { try formulas[i](node, grad) })
+            }
+        } else if let formula = node.derivative.joint {
+            let all = Array(grads)
+            let results = try engineError { try formula(node, all) }
+            for result in results { outputs.append(result) }
+        }
+        return outputs
     }
 
     /// Runs a formula, whose errors are the engine's own.

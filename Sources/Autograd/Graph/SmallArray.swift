@@ -101,4 +101,14 @@ extension SmallArray {
         if case .some(.some) = second { return true }
         return rest.contains { $0 != nil }
     }
+
+    /// True when element `i` is nil, read without copying it.
+    func isNil<Wrapped>(at i: Int) -> Bool where Element == Wrapped? {
+        switch i {
+        case 0: if case .some(.some) = first { return false }
+        case 1: if case .some(.some) = second { return false }
+        default: return rest[i - 2] == nil
+        }
+        return true
+    }
 }
