@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A Python number passed to an op: `x + 2`, `x * 0.5`, `x.fill_(True)`.
 ///
 /// Unlike a 0-d tensor, a scalar does not raise a tensor's dtype: `float32 + 2.5` stays float32.
@@ -54,4 +60,14 @@ extension Scalar: ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, Expres
     public init(integerLiteral value: Int64) { self = .int(value) }
     public init(floatLiteral value: Double) { self = .double(value) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+}
+
+extension Double {
+    /// The number as C++'s `operator<<` prints it (`%g`: `2`, `0.1`, `1e+10`), which is how
+    /// torch's C++ messages show a double argument.
+    var cppDescription: String {
+        var buffer = [CChar](repeating: 0, count: 32)
+        _ = withVaList([self]) { vsnprintf(&buffer, buffer.count, "%g", $0) }
+        return String(cString: buffer)
+    }
 }

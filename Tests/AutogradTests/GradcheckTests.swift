@@ -248,7 +248,7 @@ enum Samples {
         "nll_loss2d_backward": [
             S("none", [[2, 1, 2], [2, 3, 1, 2]]) {
                 let target = try Tensor.make([0, 2, 1, 1], shape: [2, 1, 2], context: $0[0].context)
-                let plan = try NLLPlan(input: $0[1], target: target, weight: nil, ignoreIndex: -100)
+                let plan = try NLLPlan(spatialInput: $0[1], target: target, weight: nil, ignoreIndex: -100)
                 return try $0[0].nllLossBackward(input: $0[1], plan, reduction: .none)
             },
         ],

@@ -248,6 +248,8 @@ def main():
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--faildir", default="/tmp/difftest-failures")
+    parser.add_argument("--messages", action="store_true",
+                        help="also compare torch's whole error message, not only status, code and step")
     args = parser.parse_args()
     sys.path.insert(0, os.path.abspath(REFERENCE))
     import conformance
@@ -263,6 +265,8 @@ def main():
         if status != 200:
             errors += 1
         case = {"name": f"random-{args.seed}-{i}", "program": program, "expected": {"status": status, "body": body}}
+        if status == 422 and args.messages:
+            case["message_contains"] = body["error"]["message"]   # torch's whole message
         with open(os.path.join(args.faildir, "last.json"), "w") as f:   # what a crash was running
             json.dump(case, f, indent=1)
         try:

@@ -148,16 +148,32 @@ extension Tensor {
     /// as `[N, C, 1, -1]` for nll_loss2d (and the `none` losses viewed back).
     public func nllLoss(_ target: Tensor, weight: Tensor? = nil, ignoreIndex: Int = -100,
                         reduction: Reduction = .mean) throws(TensorError) -> Tensor {
-        try requireConstant(weight, "weight", of: "nll_loss_forward")
-        let plan = try NLLPlan(input: self, target: target, weight: weight, ignoreIndex: ignoreIndex)
+        // torch's nll_loss_nd checks, in its order
+        guard rank >= 1 else { throw .evaluation("Expected 1 or more dimensions (got \(rank))") }
+        if rank != 1 {
+            let targetBatch = target.rank == 0 ? 0 : target.shape[0]   // torch reads a 0-d target's as 0
+            guard shape[0] == targetBatch else {
+                throw .evaluation("Expected input batch_size (\(shape[0])) to match target batch_size (\(targetBatch)).")
+            }
+        }
         switch rank {
-        case 1, 2: return try recordNLL(nllRule, plan, target, weight, ignoreIndex, reduction)
-        case 4: return try recordNLL(nll2dRule, plan, target, weight, ignoreIndex, reduction)
+        case 1, 2:
+            try requireConstant(weight, "weight", of: "nll_loss_forward")
+            let plan = try NLLPlan(input: self, target: target, weight: weight, ignoreIndex: ignoreIndex)
+            return try recordNLL(nllRule, plan, target, weight, ignoreIndex, reduction)
+        case 4:
+            try requireConstant(weight, "weight", of: "nll_loss2d_forward")
+            let plan = try NLLPlan(spatialInput: self, target: target, weight: weight, ignoreIndex: ignoreIndex)
+            return try recordNLL(nll2dRule, plan, target, weight, ignoreIndex, reduction)
         default:
             let n = shape[0]
+            guard target.rank >= 1, Array(target.shape.dropFirst()) == Array(shape.dropFirst(2)) else {
+                throw .evaluation("Expected target size \(Shape.format([n] + Array(shape[2...]))), got \(Shape.format(target.shape))")
+            }
             let input = try contiguous().view(count > 0 ? [n, shape[1], 1, -1] : [n, shape[1], 0, 0])
             let flatTarget = try target.contiguous().view(target.count > 0 ? [n, 1, -1] : [n, 0, 0])
-            let flatPlan = try NLLPlan(input: input, target: flatTarget, weight: weight, ignoreIndex: ignoreIndex)
+            try requireConstant(weight, "weight", of: "nll_loss2d_forward")
+            let flatPlan = try NLLPlan(spatialInput: input, target: flatTarget, weight: weight, ignoreIndex: ignoreIndex)
             let out = try input.recordNLL(nll2dRule, flatPlan, flatTarget, weight, ignoreIndex, reduction)
             return reduction == .none ? try out.view(target.shape) : out
         }
@@ -176,20 +192,31 @@ extension Tensor {
     }
 
     /// `F.cross_entropy(input, target, weight, ignore_index, reduction, label_smoothing)` with
-    /// class indices (int64) or class probabilities (a float target shaped like the input).
+    /// class indices (int64) or class probabilities (a float target shaped like the input), in
+    /// torch's order: a target shaped like the input is probabilities, else a positive
+    /// `label_smoothing` takes the smoothing path, else it is nll_loss of log_softmax.
     public func crossEntropy(_ target: Tensor, weight: Tensor? = nil, ignoreIndex: Int = -100,
                              reduction: Reduction = .mean, labelSmoothing: Double = 0) throws(TensorError) -> Tensor {
-        guard labelSmoothing >= 0 && labelSmoothing <= 1 else {
-            throw .evaluation("label_smoothing must be between 0.0 and 1.0. Got: \(labelSmoothing)")
-        }
         let classDim = rank == 1 ? 0 : 1
-        guard rank > 0 else { throw .evaluation("Expected 1 or more dimensions (got 0)") }
-        let classes = shape[classDim]
-        let logProbabilities = try logSoftmax(dim: classDim)
-        if target.dtype.isFloatingPoint {
-            guard target.shape == shape else {
-                throw .evaluation("Expected target size \(Shape.format(shape)), got \(Shape.format(target.shape))")
+        func checkSmoothing() throws(TensorError) {
+            guard labelSmoothing <= 1 else {
+                throw .evaluation("label_smoothing must be between 0.0 and 1.0. Got: \(labelSmoothing.cppDescription)")
             }
+        }
+        if target.shape == shape {
+            guard target.dtype.isFloatingPoint else {
+                throw .evaluation("Expected floating point type for target with class probabilities, got \(target.dtype.scalarTypeName)")
+            }
+            guard ignoreIndex < 0 else { throw .evaluation("ignore_index is not supported for floating point target") }
+            guard classDim < rank else {
+                throw .evaluation("Dimension specified as \(classDim) but tensor has no dimensions")
+            }
+            let classes = shape[classDim]
+            if let weight, weight.rank != 1 || weight.count != classes {
+                throw .evaluation("cross_entropy: weight tensor should be defined either for all \(classes) classes or no classes but got weight tensor of shape: \(Shape.format(weight.shape))")
+            }
+            let logProbabilities = try logSoftmax(dim: classDim)
+            if labelSmoothing > 0 { try checkSmoothing() }
             let smoothed = labelSmoothing > 0
                 ? try target.mul(.double(1 - labelSmoothing)).add(.double(labelSmoothing / Double(classes))) : target
             var product = try logProbabilities.mul(smoothed)
@@ -205,8 +232,13 @@ extension Tensor {
             case .none: return try product.sum(dims: [classDim]).neg()
             }
         }
+        guard labelSmoothing > 0 else {
+            return try logSoftmax(dim: classDim).nllLoss(target, weight: weight, ignoreIndex: ignoreIndex, reduction: reduction)
+        }
+        try checkSmoothing()
+        let logProbabilities = try logSoftmax(dim: classDim)
         let nll = try logProbabilities.nllLoss(target, weight: weight, ignoreIndex: ignoreIndex, reduction: reduction)
-        guard labelSmoothing > 0 else { return nll }
+        let classes = logProbabilities.shape[classDim]
         let ignored = try Kernels.compare(.eq, target, .int(Int64(ignoreIndex)))
         var smooth = try weight.map { (w) throws(TensorError) in try logProbabilities.mul(try w.view(classShape(w, classDim))) } ?? logProbabilities
         smooth = try smooth.sum(dims: [classDim]).neg().maskedFill(ignored, 0)
@@ -270,32 +302,54 @@ final class NLLPlan {
     /// Sum of the weights of the samples not ignored (mean's divisor).
     let totalWeight: Double
 
-    init(input: Tensor, target: Tensor, weight: Tensor?, ignoreIndex: Int) throws(TensorError) {
-        guard input.rank >= 1 else { throw .evaluation("input tensor should be 1D or 2D") }
-        guard target.dtype == .int64 else {
-            throw .evaluation("expected scalar type Long but found \(target.dtype.scalarTypeName)")
+    /// The plan of nll_loss proper (a 1-d or 2-d input), after torch's `nll_loss_forward` checks.
+    convenience init(input: Tensor, target: Tensor, weight: Tensor?, ignoreIndex: Int) throws(TensorError) {
+        guard input.rank >= 1 && input.rank <= 2 else { throw .evaluation("input tensor should be 1D or 2D") }
+        guard target.rank <= 1 else { throw .evaluation("0D or 1D target tensor expected, multi-target not supported") }
+        try NLLPlan.checkTargetType(target)
+        if input.rank == 1 && target.rank == 1 && target.shape[0] != 1 {
+            throw .evaluation("For 1D input, 1D target must have size 1, but got target size: \(target.shape[0])")
         }
-        let classDim = input.rank == 1 ? 0 : 1
-        let classes = input.shape[classDim]
-        if input.rank == 1 {
-            guard target.rank == 0 else {
-                throw .evaluation("0D or 1D target tensor expected, multi-target not supported")
-            }
-        } else {
-            guard target.rank == input.rank - 1 else {
-                throw .evaluation(input.rank == 2 ? "0D or 1D target tensor expected, multi-target not supported"
-                                                  : "Expected target size \(Shape.format([input.shape[0]] + Array(input.shape[2...]))), got \(Shape.format(target.shape))")
-            }
-            guard target.shape[0] == input.shape[0] else {
-                throw .evaluation("Expected input batch_size (\(input.shape[0])) to match target batch_size (\(target.shape[0])).")
-            }
-            guard Array(target.shape.dropFirst()) == Array(input.shape.dropFirst(2)) else {
-                throw .evaluation("Expected target size \(Shape.format([input.shape[0]] + Array(input.shape[2...]))), got \(Shape.format(target.shape))")
-            }
-        }
+        if input.rank == 2 && target.rank == 0 { throw .evaluation("Dimension specified as 0 but tensor has no dimensions") }
+        let classes = input.shape[input.rank - 1]
         if let weight, weight.rank != 1 || weight.count != classes {
             throw .evaluation("weight tensor should be defined either for all \(classes) classes or no classes but got weight tensor of shape: \(Shape.format(weight.shape))")
         }
+        try NLLPlan.checkInputType(input, kernel: "nll_loss_out_frame")
+        try self.init(checked: input, target: target, weight: weight, ignoreIndex: ignoreIndex)
+    }
+
+    /// The plan of nll_loss2d (a 4-d input `[N, C, H, W]`), after torch's checks.
+    convenience init(spatialInput input: Tensor, target: Tensor, weight: Tensor?, ignoreIndex: Int) throws(TensorError) {
+        guard target.rank == 3 else {
+            throw .evaluation("only batches of spatial targets supported (3D tensors) but got targets of dimension: \(target.rank)")
+        }
+        try NLLPlan.checkTargetType(target)
+        if let weight, weight.rank != 1 || weight.count != input.shape[1] {
+            throw .evaluation("weight tensor should be defined either for all or no classes")
+        }
+        guard input.shape[0] == target.shape[0] && input.shape[2] == target.shape[1] && input.shape[3] == target.shape[2] else {
+            throw .evaluation("size mismatch (got input: \(Shape.format(input.shape)) , target: \(Shape.format(target.shape))")
+        }
+        try NLLPlan.checkInputType(input, kernel: "nll_loss2d_forward_out_frame")
+        try self.init(checked: input, target: target, weight: weight, ignoreIndex: ignoreIndex)
+    }
+
+    private static func checkTargetType(_ target: Tensor) throws(TensorError) {
+        guard target.dtype == .int64 else {
+            throw .evaluation("expected target dtype to be Long or Byte, but got \(target.dtype.scalarTypeName)")
+        }
+    }
+
+    private static func checkInputType(_ input: Tensor, kernel: String) throws(TensorError) {
+        guard input.dtype.isFloatingPoint else {
+            throw .evaluation("\"\(kernel)\" not implemented for '\(input.dtype.scalarTypeName)'")
+        }
+    }
+
+    private init(checked input: Tensor, target: Tensor, weight: Tensor?, ignoreIndex: Int) throws(TensorError) {
+        let classDim = input.rank == 1 ? 0 : 1
+        let classes = input.shape[classDim]
         let w = weight?.doubles()
         let targets = target.doubles()
         let inner = input.rank > 2 ? input.shape[2...].reduce(1, *) : 1
