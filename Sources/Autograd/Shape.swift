@@ -34,7 +34,7 @@ enum Shape {
         if a == b { return a }
         let rank = max(a.count, b.count)
         var out = [Int](repeating: 1, count: rank)
-        for i in 0..<rank {
+        for i in stride(from: rank - 1, through: 0, by: -1) {   // torch reports the last mismatch
             let da = i - (rank - a.count), db = i - (rank - b.count)
             let sa = da >= 0 ? a[da] : 1, sb = db >= 0 ? b[db] : 1
             if sa == sb || sb == 1 {

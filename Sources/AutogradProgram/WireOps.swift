@@ -12,20 +12,28 @@ enum WireOps {
     // MARK: Creation
 
     static let creation: [WireOp] = [
+        // Built as the reference builds it: `torch.tensor(data, requires_grad=)`, or, with
+        // b64 or an explicit shape, the elements reshaped (a view) then `requires_grad_()` —
+        // which torch's messages tell apart (an in-place write into such a leaf is "a view of
+        // a leaf Variable"; an integer dtype fails requires_grad_'s check).
         WireOp("tensor", 0...0, "data shape dtype requires_grad b64") { a in
             let dtype = try a.dtype()
+            let shape = try a.sizes(from: 0, names: ["shape"])
             var t: Tensor
             if case .bytes(let bytes)? = a.attrs["b64"] {
                 let type = dtype ?? a.context.defaultDType
-                let shape = try a.sizes(from: 0, names: ["shape"]) ?? [bytes.count / type.byteWidth]
-                t = try bytes.withUnsafeBytes { raw in try Tensor.make(bytes: raw, shape: shape, dtype: type, context: a.context) }
+                t = try bytes.withUnsafeBytes { raw in
+                    try Tensor.make(bytes: raw, shape: [bytes.count / type.byteWidth], dtype: type, context: a.context)
+                }
             } else {
                 guard case .data(let literal)? = a.attrs["data"] else { throw ProgramError.invalid("'tensor' needs attrs.data") }
                 let type = dtype ?? (literal.allBoolean ? .bool : a.context.defaultDType)
-                let shape = try a.sizes(from: 0, names: ["shape"]) ?? literal.shape
-                t = try Tensor.make(literal.values, shape: shape, dtype: type, context: a.context)
+                t = try Tensor.make(literal.values, shape: literal.shape, dtype: type, context: a.context)
+                if shape == nil { return try requiringGrad(t, a) }
             }
-            return try requiringGrad(t, a)
+            if let shape { t = try t.reshape(shape) }
+            if try a.bool("requires_grad") == true { try t.requiresGrad_() }
+            return .tensor(t)
         },
         creator("ones") { shape, dtype, a in try Tensor.ones(shape, dtype: dtype, context: a.context) },
         creator("zeros") { shape, dtype, a in try Tensor.zeros(shape, dtype: dtype, context: a.context) },

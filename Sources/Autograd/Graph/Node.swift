@@ -226,10 +226,10 @@ struct SavedTensor {
         }
     }
 
-    /// torch names the producing op without its `Backward<n>` suffix: `output 0 of Exp`.
+    /// torch names the producing op without `Backward0`, or `Backward` before another
+    /// number: `output 0 of Exp`, `output 0 of Clamp1` (ClampBackward1).
     private static func opName(_ gradFn: String) -> String {
-        let name = gradFn.reversed().drop(while: \.isNumber).reversed()
-        return name.count > 8 && String(name.suffix(8)) == "Backward" ? String(name.dropLast(8)) : gradFn
+        gradFn.replacing("Backward0", with: "").replacing("Backward", with: "")
     }
 }
 

@@ -120,8 +120,9 @@ extension Kernels {
         }
     }
 
-    /// `op` over `dims` (nil: all), answering a tensor of the reduced shape.
-    static func reduce(_ op: ReduceOp, _ x: Tensor, dims: [Int]?, keepDim: Bool) throws(TensorError) -> Tensor {
+    /// `op` over `dims` (nil or empty: all), answering a tensor of the reduced shape. `name` is
+    /// the op torch names in its errors (`amax` reduces with `max`).
+    static func reduce(_ op: ReduceOp, _ x: Tensor, dims: [Int]?, keepDim: Bool, name: String? = nil) throws(TensorError) -> Tensor {
         let layout = try ReductionLayout(x, dims: dims)
         let outType: DType
         switch op {
@@ -130,8 +131,8 @@ extension Kernels {
         case .all, .any: outType = .bool
         }
         if (op == .max || op == .min) && layout.inner == 0 {
-            let name = op == .max ? "max" : "min"
-            throw fail(dims == nil ? "\(name)(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument."
+            let name = name ?? (op == .max ? "max" : "min")
+            throw fail(dims?.isEmpty ?? true ? "\(name)(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument."
                                    : "\(name)(): Expected reduction dim \(layout.dims.first ?? 0) to have non-zero size.")
         }
         let out = try Tensor.uninitialized(layout.outputShape(keepDim: keepDim), outType, x.context)
@@ -188,10 +189,10 @@ extension Kernels {
 
     /// `max`/`min` along one dimension: values and int64 indices (first occurrence on ties,
     /// NaN counts as the extreme, as torch's CPU kernels do).
-    static func extremum(_ x: Tensor, dim: Int, keepDim: Bool, max: Bool) throws(TensorError) -> (Tensor, Tensor) {
+    static func extremum(_ x: Tensor, dim: Int, keepDim: Bool, max: Bool, name: String? = nil) throws(TensorError) -> (Tensor, Tensor) {
         let layout = try ReductionLayout(x, dims: [dim])
         if layout.inner == 0 {
-            throw fail("\(max ? "max" : "min")(): Expected reduction dim \(layout.dims[0]) to have non-zero size.")
+            throw fail("\(name ?? (max ? "max" : "min"))(): Expected reduction dim \(layout.dims[0]) to have non-zero size.")
         }
         let shape = layout.outputShape(keepDim: keepDim)
         let values = try Tensor.uninitialized(shape, x.dtype, x.context)
@@ -233,7 +234,7 @@ extension Kernels {
 
     /// `argmax`/`argmin` over one dimension, or over the flattened tensor when `dim` is nil.
     static func argExtremum(_ x: Tensor, dim: Int?, keepDim: Bool, max: Bool) throws(TensorError) -> Tensor {
-        if let dim { return try extremum(x, dim: dim, keepDim: keepDim, max: max).1 }
+        if let dim { return try extremum(x, dim: dim, keepDim: keepDim, max: max, name: max ? "argmax" : "argmin").1 }
         if x.count == 0 {
             throw fail("\(max ? "argmax" : "argmin")(): Expected reduction dim to be specified for input.numel() == 0.")
         }
@@ -271,7 +272,12 @@ extension Kernels {
     static func norm(_ x: Tensor, p: Double, dims: [Int]?, keepDim: Bool) throws(TensorError) -> Tensor {
         let layout = try ReductionLayout(x, dims: dims)
         if p.isInfinite && layout.inner == 0 {
-            throw fail("linalg.vector_norm cannot compute the \(p > 0 ? "inf" : "-inf") norm on an empty tensor because the operation does not have an identity")
+            let name = p > 0 ? "inf" : "-inf"
+            if let dims, let empty = (try? Shape.wrap(dims, rank: x.rank))?.first(where: { x.rank > 0 && x.shape[$0] == 0 }) {
+                // torch's message, its missing space included
+                throw fail("linalg.vector_norm cannot compute the \(name) norm on the dimension \(empty)because this dimension is empty and the operation does not have an identity")
+            }
+            throw fail("linalg.vector_norm cannot compute the \(name) norm on an empty tensor because the operation does not have an identity")
         }
         let out = try Tensor.uninitialized(layout.outputShape(keepDim: keepDim), x.dtype, x.context)
         func run<T: FloatingElement>(_: T.Type) {

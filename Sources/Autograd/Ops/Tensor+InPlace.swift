@@ -61,12 +61,15 @@ extension Tensor {
 
     /// `x.clamp_(min, max)` with number bounds. Backward: ClampBackward1.
     public func clamp_(min lo: Scalar?, max hi: Scalar?) throws(TensorError) {
-        try inPlace(operands: []) { (x) throws(TensorError) in try x.clamp(min: lo, max: hi) }
+        // clamp's own check names the output type as C does (`long int`)
+        try inPlace(operands: [], outputTypeName: \.cName) { (x) throws(TensorError) in try x.clamp(min: lo, max: hi) }
     }
 
     /// `x.clamp_(min, max)` with tensor bounds. Backward: ClampBackward0.
     public func clamp_(min lo: Tensor?, max hi: Tensor?) throws(TensorError) {
-        try inPlace(operands: [lo, hi].compactMap { $0 }) { (x) throws(TensorError) in try x.clamp(min: lo, max: hi) }
+        try inPlace(operands: [lo, hi].compactMap { $0 }, outputTypeName: \.cName) { (x) throws(TensorError) in
+            try x.clamp(min: lo, max: hi)
+        }
     }
 
     /// `x.zero_()`. Backward: ZeroBackward0.
@@ -118,6 +121,7 @@ extension Tensor {
     /// `fills`: zero_ and fill_ write one value everywhere, which torch allows into an
     /// expanded tensor; the other ops refuse to write into overlapping elements.
     private func inPlace(operands: [Tensor], castsFreely: Bool = false, fills: Bool = false,
+                         outputTypeName: KeyPath<DType, String> = \.scalarTypeName,
                          _ compute: (Tensor) throws(TensorError) -> Tensor) throws(TensorError) {
         let recording = context.isGradEnabled && (requiresGrad || operands.contains { $0.requiresGrad })
         if recording {
@@ -141,11 +145,12 @@ extension Tensor {
         let source = recording ? try snapshot() : self
         let result = try compute(source)
         if recording, source.requiresGrad, let node = result.gradFn { try saveOriginalAsClone(source, in: node) }
-        if !castsFreely && !Self.canCast(result.dtype, to: dtype) {
-            throw .evaluation("result type \(result.dtype.scalarTypeName) can't be cast to the desired output type \(dtype.scalarTypeName)")
-        }
+        // TensorIterator's order: the output's shape, then its dtype
         if result.shape != shape {
             throw .evaluation("output with shape \(Shape.format(shape)) doesn't match the broadcast shape \(Shape.format(result.shape))")
+        }
+        if !castsFreely && !Self.canCast(result.dtype, to: dtype) {
+            throw .evaluation("result type \(result.dtype.scalarTypeName) can't be cast to the desired output type \(dtype[keyPath: outputTypeName])")
         }
         Kernels.copy(from: result, into: self)
         bumpVersion()

@@ -171,7 +171,8 @@ extension Tensor {
             for k in 0..<expanded.count {
                 let v = Int(p[k])
                 guard v >= -size && v < size else {
-                    throw .evaluation("index \(v) is out of bounds for dimension \(dim) with size \(size)")
+                    throw .evaluation(size == 0 ? "index is out of bounds for dimension with size 0"
+                                                : "index \(v) is out of bounds for dimension \(dim) with size \(size)")
                 }
                 if v < 0 { p[k] = Int64(v + size) }
             }

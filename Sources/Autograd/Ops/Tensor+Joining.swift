@@ -12,11 +12,11 @@ extension Tensor {
         guard let first = tensors.first else {
             throw .evaluation("torch.cat(): expected a non-empty list of Tensors")
         }
+        if let i = tensors.firstIndex(where: { $0.rank == 0 }) {
+            throw .evaluation("zero-dimensional tensor (at position \(i)) cannot be concatenated")
+        }
         let joined = tensors.filter { !($0.rank == 1 && $0.count == 0) }
         guard let reference = joined.first else { return try first.clone() }
-        if reference.rank == 0 {
-            throw .evaluation("zero-dimensional tensor (at position \(tensors.firstIndex { $0 === reference }!)) cannot be concatenated")
-        }
         let d = try Shape.wrap(dim, rank: reference.rank)
         var types = ResultType()
         for t in tensors { types.add(t.dtype, .dimensioned) }

@@ -22,7 +22,7 @@ extension Tensor {
         guard shape[1] == other.shape[0] else {
             throw .evaluation("mm: mat1 and mat2 shapes cannot be multiplied (\(shape[0])x\(shape[1]) and \(other.shape[0])x\(other.shape[1]))")
         }
-        try requireSameDType(other, "mat1 and mat2")
+        try requireSameDType(other, "m1 and m2")
         let out = try Kernels.matmul(self, other, batch: 1, m: shape[0], k: shape[1], n: other.shape[1],
                                      outShape: [shape[0], other.shape[1]])
         try mmRule.record(self, other, output: out)?.saveCrossed(self, other)
@@ -37,7 +37,11 @@ extension Tensor {
         guard shape[1] == vector.shape[0] else {
             throw .evaluation("size mismatch, got input (\(shape[0])), mat (\(shape[0])x\(shape[1])), vec (\(vector.shape[0]))")
         }
-        try requireSameDType(vector, "mat and vec")
+        guard dtype == vector.dtype else {
+            let v = vector.dtype.scalarTypeName
+            throw .evaluation("addmv input tensors must have the same dtype, but got \(v), \(dtype.scalarTypeName), and \(v)")
+        }
+        if dtype == .bool { throw .evaluation("\"addmv_impl_cpu\" not implemented for 'Bool'") }
         let out = try Kernels.matmul(self, vector, batch: 1, m: shape[0], k: shape[1], n: 1, outShape: [shape[0]])
         try mvRule.record(self, vector, output: out)?.saveCrossed(self, vector)
         return out
@@ -48,12 +52,13 @@ extension Tensor {
         guard rank == 1 && other.rank == 1 else {
             throw .evaluation("1D tensors expected, but got \(rank)D and \(other.rank)D tensors")
         }
-        guard count == other.count else {
-            throw .evaluation("inconsistent tensor size, expected tensor [\(count)] and src [\(other.count)] to have the same number of elements, but got \(count) and \(other.count) elements respectively")
-        }
         guard dtype == other.dtype else {
             throw .evaluation("dot : expected both vectors to have same dtype, but found \(dtype.scalarTypeName) and \(other.dtype.scalarTypeName)")
         }
+        guard count == other.count else {
+            throw .evaluation("inconsistent tensor size, expected tensor [\(count)] and src [\(other.count)] to have the same number of elements, but got \(count) and \(other.count) elements respectively")
+        }
+        if dtype == .bool { throw .evaluation("\"dot\" not implemented for 'Bool'") }
         let out = try Kernels.matmul(self, other, batch: 1, m: 1, k: count, n: 1, outShape: [])
         try dotRule.record(self, other, output: out)?.saveCrossed(self, other)
         return out
@@ -66,7 +71,10 @@ extension Tensor {
         guard other.shape[0] == shape[0] && other.shape[1] == shape[2] else {
             throw .evaluation("Expected size for first two dimensions of batch2 tensor to be: [\(shape[0]), \(shape[2])] but got: [\(other.shape[0]), \(other.shape[1])].")
         }
-        try requireSameDType(other, "batch1 and batch2")
+        guard dtype == other.dtype else {
+            throw .evaluation("expected scalar type \(dtype.scalarTypeName) but found \(other.dtype.scalarTypeName)")
+        }
+        if dtype == .bool { throw .evaluation("\"bmm\" not implemented for 'Bool'") }
         let out = try Kernels.matmul(self, other, batch: shape[0], m: shape[1], k: shape[2], n: other.shape[2],
                                      outShape: [shape[0], shape[1], other.shape[2]])
         try bmmRule.record(self, other, output: out)?.saveCrossed(self, other)
@@ -76,12 +84,17 @@ extension Tensor {
     /// `torch.addmm(bias, self, other)`: `bias + self @ other`, `bias` broadcast.
     /// Backward: AddmmBackward0.
     public static func addmm(_ bias: Tensor, _ a: Tensor, _ b: Tensor) throws(TensorError) -> Tensor {
+        guard bias.dtype == b.dtype else {
+            throw .evaluation("self and mat2 must have the same dtype, but got \(bias.dtype.scalarTypeName) and \(b.dtype.scalarTypeName)")
+        }
+        guard a.dtype == b.dtype else {
+            throw .evaluation("mat1 and mat2 must have the same dtype, but got \(a.dtype.scalarTypeName) and \(b.dtype.scalarTypeName)")
+        }
         guard a.rank == 2 else { throw .evaluation("mat1 must be a matrix, got \(a.rank)-D tensor") }
         guard b.rank == 2 else { throw .evaluation("mat2 must be a matrix, got \(b.rank)-D tensor") }
         guard a.shape[1] == b.shape[0] else {
             throw .evaluation("mat1 and mat2 shapes cannot be multiplied (\(a.shape[0])x\(a.shape[1]) and \(b.shape[0])x\(b.shape[1]))")
         }
-        try a.requireSameDType(b, "mat1 and mat2")
         let product = try Kernels.matmul(a, b, batch: 1, m: a.shape[0], k: a.shape[1], n: b.shape[1],
                                          outShape: [a.shape[0], b.shape[1]])
         guard try Shape.broadcast(bias.shape, product.shape) == product.shape else {
@@ -186,15 +199,17 @@ extension Tensor {
 
     /// `torch.outer`: `self.reshape(-1, 1) * other`, as torch computes it.
     public func outer(_ other: Tensor) throws(TensorError) -> Tensor {
-        guard rank == 1 && other.rank == 1 else {
-            throw .evaluation("outer: Expected 1-D argument self, but got \(rank)-D")
-        }
+        guard rank == 1 else { throw .evaluation("outer: Expected 1-D argument self, but got \(rank)-D") }
+        guard other.rank == 1 else { throw .evaluation("outer: Expected 1-D argument vec2, but got \(other.rank)-D") }
         return try reshape([count, 1]).mul(other)
     }
 
     /// `torch.nn.functional.linear(input, weight, bias)`: `input @ weight.T + bias`, through
     /// addmm where torch fuses it.
     public func linear(weight: Tensor, bias: Tensor?) throws(TensorError) -> Tensor {
+        guard rank != 0 && weight.rank != 0 else {
+            throw .evaluation("both arguments to linear need to be at least 1D, but they are \(rank)D and \(weight.rank)D")
+        }
         if let bias {
             if rank == 2 { return try Tensor.addmm(bias, self, weight.t()) }
             if isContiguous && (rank == 3 || bias.rank == 1) {

@@ -115,7 +115,7 @@ extension Tensor {
     }
 
     private func amaxAmin(dims: [Int], keepDim: Bool, max: Bool) throws(TensorError) -> Tensor {
-        let out = try Kernels.reduce(max ? .max : .min, self, dims: dims, keepDim: keepDim)
+        let out = try Kernels.reduce(max ? .max : .min, self, dims: dims, keepDim: keepDim, name: max ? "amax" : "amin")
         if let node = try recordReduction(max ? amaxRule : aminRule, dims: dims, keepDim: keepDim, out) {
             node.save(self)
             node.saveResult(out)
@@ -125,7 +125,7 @@ extension Tensor {
 
     /// `torch.var(x, dim, correction, keepdim)`. Backward: VarBackward0.
     public func variance(dims: [Int]? = nil, correction: Double = 1, keepDim: Bool = false) throws(TensorError) -> Tensor {
-        try requireFloating("var")
+        try requireStdVarType()
         let out = try Kernels.variance(self, dims: dims, correction: correction, keepDim: keepDim)
         if let node = try recordReduction(varRule, dims: dims ?? [], keepDim: keepDim, out) {
             node.save(self)
@@ -136,7 +136,7 @@ extension Tensor {
 
     /// `torch.std(x, dim, correction, keepdim)`. Backward: StdBackward0.
     public func standardDeviation(dims: [Int]? = nil, correction: Double = 1, keepDim: Bool = false) throws(TensorError) -> Tensor {
-        try requireFloating("std")
+        try requireStdVarType()
         let variance = try Kernels.variance(self, dims: dims, correction: correction, keepDim: keepDim)
         let out = try Kernels.unary(.sqrt, variance)
         if let node = try recordReduction(stdRule, dims: dims ?? [], keepDim: keepDim, out) {
@@ -191,7 +191,9 @@ extension Tensor {
             return try Tensor.uninitialized(shape, self.dtype, context)
         }
         guard let target, target.isFloatingPoint else {
-            throw .evaluation("\"\(log ? "log_softmax" : "softmax")_lastdim_kernel_impl\" not implemented for '\(self.dtype.scalarTypeName)'")
+            // torch's kernel for the last dimension, or its general one
+            let lastDim = try Shape.wrap(dim, rank: rank) == Swift.max(rank - 1, 0)
+            throw .evaluation("\"\(log ? "log_softmax" : "softmax")_\(lastDim ? "lastdim_" : "")kernel_impl\" not implemented for '\(self.dtype.scalarTypeName)'")
         }
         let out = try Kernels.softmax(try converted(to: target), dim: dim, log: log)
         if let node = try (log ? logSoftmaxRule : softmaxRule).record(self, output: out) {
@@ -250,6 +252,13 @@ extension Tensor {
         node.attributes.keepDim = keepDim
         node.attributes.noDim = dims?.isEmpty ?? true
         return node
+    }
+
+    /// torch's std_var check: integer and bool inputs are not implemented.
+    func requireStdVarType() throws(TensorError) {
+        guard dtype.isFloatingPoint else {
+            throw .evaluation("std and var only support floating point and complex dtypes")
+        }
     }
 
     func requireFloating(_ op: String) throws(TensorError) {
