@@ -45,7 +45,7 @@ public enum DType: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     /// The legacy tensor type name torch uses in its error messages (`torch.FloatTensor`).
     var legacyTypeName: String {
         switch self {
-        case .bool: "torch.BoolTensor"
+        case .bool: "CPUBoolType"   // torch has no legacy name for bool and prints the type's
         case .int64: "torch.LongTensor"
         case .float32: "torch.FloatTensor"
         case .float64: "torch.DoubleTensor"

@@ -368,6 +368,27 @@ form("nll_loss-ignore_index", "nll_loss", [Leaf([3, 4]), I([1, 2, 3])], {"ignore
 form("nll_loss-all-ignored", "nll_loss", [Leaf([2, 3]), I([-100, -100])])
 form("nll_loss-target-out-of-range", "nll_loss", [Leaf([2, 3]), I([0, 5])], message="out of bounds")
 
+# errors whose whole message torch words in its own way (found by difftest.py --messages)
+form("nll_loss-1d-target-size-error", "nll_loss", [Leaf([3]), I([0, 1])], message="For 1D input, 1D target must have size 1, but got target size: 2")
+form("nll_loss-0d-input-error", "nll_loss", [Leaf([]), I(0)], message="Expected 1 or more dimensions (got 0)")
+form("nll_loss-float-target-error", "nll_loss", [Leaf([2, 3]), Const([0.0, 1.0])], message="expected target dtype to be Long or Byte, but got Double")
+form("nll_loss-spatial-target-rank-error", "nll_loss", [Leaf([2, 3, 2, 2]), I([[0, 1], [1, 0]])], message="only batches of spatial targets supported (3D tensors) but got targets of dimension: 2")
+form("nll_loss-batch-error", "nll_loss", [Leaf([2, 3]), I([0, 1, 2])], message="Expected input batch_size (2) to match target batch_size (3).")
+form("cross_entropy-0d-input-error", "cross_entropy", [Leaf([]), I([0, 1])], message="Dimension out of range (expected to be in range of [-1, 0], but got 1)")
+form("cross_entropy-negative-label_smoothing", "cross_entropy", [Leaf([3, 4]), I([1, 0, 3])], {"label_smoothing": -0.5})
+form("std-integer-error", "std", [I([1, 2, 3])], message="std and var only support floating point and complex dtypes")
+form("linear-0d-weight-error", "linear", [Leaf([2, 3]), Leaf([])], message="both arguments to linear need to be at least 1D, but they are 2D and 0D")
+form("outer-vec2-error", "outer", [Leaf([2]), Leaf([2, 2])], message="outer: Expected 1-D argument vec2, but got 2-D")
+form("broadcast-last-mismatch-error", "add", [Leaf([2, 3]), Leaf([3, 2])], message="The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 1")
+form("amax-empty-error", "amax", [Leaf([0, 3])], message="amax(): Expected reduction dim to be specified for input.numel() == 0.")
+form("argmax-empty-dim-error", "argmax", [Leaf([0, 3])], {"dim": 0}, message="argmax(): Expected reduction dim 0 to have non-zero size.")
+form("softmax-integer-dim0-error", "softmax", [I([[1, 2], [3, 4]])], {"dim": 0}, message='"softmax_kernel_impl" not implemented for \'Long\'')
+form("matmul-mv-dtype-error", "matmul", [Leaf([2, 3]), I([1, 0, 1])], message="addmv input tensors must have the same dtype, but got Long, Double, and Long")
+form("matmul-bool-vectors-error", "matmul", [Const([True, False], "bool"), Const([True, True], "bool")], message='"dot" not implemented for \'Bool\'')
+form("cat-zero-dim-error", "cat", [Leaf([2]), Leaf([])], message="zero-dimensional tensor (at position 1) cannot be concatenated")
+form("norm-inf-empty-dim-error", "norm", [Leaf([0, 3])], {"p": "inf", "dim": 0}, message="cannot compute the inf norm on the dimension 0because this dimension is empty")
+form("expand-0d-minus-one-error", "expand", [Leaf([]), 2, -1], message="numel: integer multiplication overflow")
+
 # creation and non-tensor results
 form("arange", "arange", [5])
 form("arange-start-end-step", "arange", [1, 2.5, 0.5])
@@ -514,6 +535,37 @@ for name, inner, versions in [
         {"op": "backward", "inputs": ["z"]}],
         ["x", "w"], message=versions,
         about="gradients meeting at a node: summed in place when nothing else holds the buffered one, as x.grad's version shows")
+program("clamp-inplace-integer-error", [
+    {"out": "x", "op": "tensor", "attrs": {"data": [1, 2, 3], "dtype": "int64"}},
+    {"op": "clamp_", "inputs": ["x"], "attrs": {"min": -0.5, "max": 1.5}}],
+    ["x"], message="can't be cast to the desired output type long int")
+program("inplace-shape-before-dtype-error", [
+    {"out": "x", "op": "tensor", "attrs": {"data": [1, 2, 3], "dtype": "int64"}},
+    {"op": "add_", "inputs": ["x", [[0.5, 0.5, 0.5], [1.5, 1.5, 1.5]]]}],
+    ["x"], message="output with shape [3] doesn't match the broadcast shape [2, 3]")
+program("shaped-tensor-inplace-view-of-leaf-error", [
+    {"out": "x", "op": "tensor", "attrs": {"data": [1.0, 2.0, 3.0, 4.0], "shape": [2, 2], "requires_grad": True}},
+    {"op": "add_", "inputs": ["x", 1]}],
+    ["x"], message="a view of a leaf Variable that requires grad is being used in an in-place operation.")
+program("saved-version-clamp1-error", [
+    leaf("x", [1.0, 2.0, 3.0]), {"out": "y", "op": "mul", "inputs": ["x", 2]},
+    {"out": "v", "op": "var", "inputs": ["y"]},
+    {"op": "clamp_", "inputs": ["y"], "attrs": {"min": -0.5, "max": 1.5}},
+    {"op": "backward", "inputs": ["v"]}],
+    ["x"], message="which is output 0 of Clamp1, is at version 1; expected version 0 instead")
+program("saved-version-crossed-order-error", [
+    leaf("x", [[[1.0, 2.0, 3.0]], [[4.0, 5.0, 6.0]]]), {"out": "y", "op": "mul", "inputs": ["x", 2]},
+    {"out": "b", "op": "bmm", "inputs": ["y", {"op": "transpose", "inputs": ["y", 1, 2]}]},
+    {"op": "zero_", "inputs": ["y"]},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": ["b"]}]}],
+    ["x"], message="[torch.DoubleTensor [2, 3, 1]], which is output 0 of AsStrided, is at version 1")
+program("saved-version-bool-error", [
+    leaf("x", [1.0, 2.0]), {"out": "m", "op": "tensor", "attrs": {"data": [True, False], "dtype": "bool"}},
+    {"out": "y", "op": "where", "inputs": ["m", "x", 0.0]},
+    {"out": "z", "op": "pow", "inputs": ["x", "m"]},
+    {"op": "zero_", "inputs": ["m"]},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": ["z"]}]}],
+    ["x"], message="[CPUBoolType [2]] is at version 1; expected version 0 instead")
 program("view-inplace-saved-view-error", [
     leaf("x", [1.0, 2.0, 3.0]), {"out": "y", "op": "mul", "inputs": ["x", "x"]},
     {"out": "v", "op": "index", "inputs": ["y"], "attrs": {"index": [sl(0, 2)]}},

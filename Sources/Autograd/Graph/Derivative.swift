@@ -129,6 +129,7 @@ extension Node {
         second.isChecked = needsGradient(0)
         savedTensors.append(first)
         savedTensors.append(second)
+        savedCrossed = true   // torch's formulas read the other operand first
         noteSavedHistory(a)
         noteSavedHistory(b)
     }

@@ -36,6 +36,8 @@ public final class Node {
     var height = 1
     /// Set when backward ran without `retain_graph`: saved tensors are gone.
     var isReleased = false
+    /// Set by `saveCrossed`: torch unpacks (and so checks) the second operand first.
+    var savedCrossed = false
     /// The leaf an `AccumulateGrad` node accumulates into.
     let variable: Tensor?
     /// Non-leaf outputs that called `retain_grad()`, by output number.
@@ -106,6 +108,11 @@ public final class Node {
     /// Checks every saved tensor before the rule runs, as torch's nodes unpack all their saved
     /// variables first, whether or not a formula reads them.
     func checkSavedVersions() throws(TensorError) {
+        if savedCrossed, savedTensors.count == 2 {
+            if savedTensors[1].isChecked { try savedTensors[1].checkVersion(for: self) }
+            if savedTensors[0].isChecked { try savedTensors[0].checkVersion(for: self) }
+            return
+        }
         for i in 0..<savedTensors.count where savedTensors[i].isChecked { try savedTensors[i].checkVersion(for: self) }
     }
 

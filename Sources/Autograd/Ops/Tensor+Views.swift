@@ -65,8 +65,7 @@ extension Tensor {
     /// Backward: ExpandBackward0.
     public func expand(_ sizes: [Int]) throws(TensorError) -> Tensor {
         guard sizes.count >= rank else {
-            // torch has no legacy name for bool tensors here and prints the type's
-            throw .evaluation("expand(\(dtype == .bool ? "CPUBoolType" : dtype.legacyTypeName){\(Shape.format(shape))}, size=\(Shape.format(sizes))): the number of sizes provided (\(sizes.count)) must be greater or equal to the number of dimensions in the tensor (\(rank))")
+            throw .evaluation("expand(\(dtype.legacyTypeName){\(Shape.format(shape))}, size=\(Shape.format(sizes))): the number of sizes provided (\(sizes.count)) must be greater or equal to the number of dimensions in the tensor (\(rank))")
         }
         // torch 2.15 expands a 0-d tensor by the product of the sizes, -1 included
         if rank == 0 && sizes.contains(where: { $0 < 0 }) { throw .evaluation("numel: integer multiplication overflow") }
