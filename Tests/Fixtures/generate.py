@@ -566,6 +566,28 @@ program("saved-version-bool-error", [
     {"op": "zero_", "inputs": ["m"]},
     {"op": "backward", "inputs": [{"op": "sum", "inputs": ["z"]}]}],
     ["x"], message="[CPUBoolType [2]] is at version 1; expected version 0 instead")
+program("overlap-internal-before-partial-error", [
+    {"out": "x", "op": "tensor", "attrs": {"data": [1.0, 2.0, 3.0]}},
+    {"out": "e", "op": "expand", "inputs": ["x", 2, -1]},
+    {"op": "sub_", "inputs": ["e", "x"]}],
+    ["x"], message="more than one element of the written-to tensor refers to a single memory location")
+program("overlap-too-hard-then-shape-error", [
+    {"out": "x", "op": "tensor", "attrs": {"data": [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]}},
+    {"out": "e", "op": "expand", "inputs": ["x", 2, -1, -1]},
+    {"out": "t", "op": "transpose", "inputs": ["x", 0, 1]},
+    {"op": "add_", "inputs": ["t", "e"]}],
+    ["x"], message="The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 2")
+program("overlap-transposed-self-error", [
+    {"out": "x", "op": "tensor", "attrs": {"data": [[1.0, 2.0], [3.0, 4.0]]}},
+    {"op": "add_", "inputs": ["x", {"op": "t", "inputs": ["x"]}]}],
+    ["x"], message="some elements of the input tensor and the written-to tensor refer to a single memory location")
+program("saved-version-copy-slices-error", [
+    leaf("x", [1.0, 2.0, 3.0]), {"out": "y", "op": "mul", "inputs": ["x", 1]},
+    {"op": "mul_", "inputs": [{"op": "index", "inputs": ["y"], "attrs": {"index": [0]}}, 2]},
+    {"out": "z", "op": "sin", "inputs": ["y"]},
+    {"op": "mul_", "inputs": [{"op": "index", "inputs": ["y"], "attrs": {"index": [1]}}, 3]},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": ["z"]}]}],
+    ["x"], message="which is output 0 of torch::autograd::CopySlices, is at version 2; expected version 1 instead")
 program("view-inplace-saved-view-error", [
     leaf("x", [1.0, 2.0, 3.0]), {"out": "y", "op": "mul", "inputs": ["x", "x"]},
     {"out": "v", "op": "index", "inputs": ["y"], "attrs": {"index": [sl(0, 2)]}},

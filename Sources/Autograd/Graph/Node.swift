@@ -234,9 +234,11 @@ struct SavedTensor {
     }
 
     /// torch names the producing op without `Backward0`, or `Backward` before another
-    /// number: `output 0 of Exp`, `output 0 of Clamp1` (ClampBackward1).
+    /// number (`output 0 of Exp`, `output 0 of Clamp1` for ClampBackward1), and its hand-written
+    /// nodes by their C++ name (`torch::autograd::CopySlices`).
     private static func opName(_ gradFn: String) -> String {
-        gradFn.replacing("Backward0", with: "").replacing("Backward", with: "")
+        guard gradFn.contains("Backward") else { return "torch::autograd::" + gradFn }
+        return gradFn.replacing("Backward0", with: "").replacing("Backward", with: "")
     }
 }
 

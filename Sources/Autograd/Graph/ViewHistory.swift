@@ -158,4 +158,16 @@ extension Tensor {
     var hasInternalOverlap: Bool {
         count > 1 && zip(shape, strides).contains { size, stride in size > 1 && stride == 0 }
     }
+
+    /// torch's `is_non_overlapping_and_dense`: the elements fill a block of memory without gaps
+    /// or repeats in some order of the dimensions (a transpose of a contiguous tensor does).
+    var isNonOverlappingAndDense: Bool {
+        if isContiguous { return true }
+        var required = 1
+        for d in (0..<rank).filter({ shape[$0] >= 2 }).sorted(by: { strides[$0] < strides[$1] }) {
+            guard strides[d] == required else { return false }
+            required *= shape[d]
+        }
+        return true
+    }
 }
