@@ -588,6 +588,20 @@ program("saved-version-copy-slices-error", [
     {"op": "mul_", "inputs": [{"op": "index", "inputs": ["y"], "attrs": {"index": [1]}}, 3]},
     {"op": "backward", "inputs": [{"op": "sum", "inputs": ["z"]}]}],
     ["x"], message="which is output 0 of torch::autograd::CopySlices, is at version 2; expected version 1 instead")
+program("bce-logits-bool-target-error", [
+    leaf("x", [0.5, -1.0]), {"out": "t", "op": "tensor", "attrs": {"data": [True, False], "dtype": "bool"}},
+    {"out": "l", "op": "binary_cross_entropy_with_logits", "inputs": ["x", "t"]}],
+    ["x"], message="Subtraction, the `-` operator, with two bool tensors is not supported")
+program("matmul-bool-empty-inner", [
+    {"out": "a", "op": "tensor", "attrs": {"data": [], "shape": [2, 0], "dtype": "bool"}},
+    {"out": "b", "op": "tensor", "attrs": {"data": [], "shape": [0, 3], "dtype": "bool"}},
+    {"out": "c", "op": "matmul", "inputs": ["a", "b"]}],
+    ["c"])
+program("amax-empty-dim-as-given-error", [
+    leaf("x", [[1.0, 2.0, 3.0]]),
+    {"out": "e", "op": "index", "inputs": ["x"], "attrs": {"index": [{"start": 0, "stop": 0}]}},
+    {"out": "m", "op": "amin", "inputs": ["e"], "attrs": {"dim": -2}}],
+    ["x"], message="amin(): Expected reduction dim -2 to have non-zero size.")
 program("view-inplace-saved-view-error", [
     leaf("x", [1.0, 2.0, 3.0]), {"out": "y", "op": "mul", "inputs": ["x", "x"]},
     {"out": "v", "op": "index", "inputs": ["y"], "attrs": {"index": [sl(0, 2)]}},

@@ -66,7 +66,11 @@ extension Kernels {
                 }
             }
         }
-        if dtype == .bool { throw fail("\"addmm_impl_cpu_\" not implemented for 'Bool'") }
+        if dtype == .bool {
+            // torch's empty product needs no kernel: all false
+            guard k > 0 else { out.address.initializeMemory(as: UInt8.self, repeating: 0, count: out.count); return out }
+            throw fail("\"addmm_impl_cpu_\" not implemented for 'Bool'")
+        }
         if jobs == 1 {
             job(0)
         } else {

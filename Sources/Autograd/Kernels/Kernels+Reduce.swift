@@ -132,8 +132,12 @@ extension Kernels {
         }
         if (op == .max || op == .min) && layout.inner == 0 {
             let name = name ?? (op == .max ? "max" : "min")
-            throw fail(dims?.isEmpty ?? true ? "\(name)(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument."
-                                   : "\(name)(): Expected reduction dim \(layout.dims.first ?? 0) to have non-zero size.")
+            guard let dims, !dims.isEmpty else {
+                throw fail("\(name)(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
+            }
+            // amax/amin name the first empty dim as it was given
+            let empty = dims.first { x.rank > 0 && x.shape[(try? Shape.wrap($0, rank: x.rank)) ?? 0] == 0 } ?? dims[0]
+            throw fail("\(name)(): Expected reduction dim \(empty) to have non-zero size.")
         }
         let out = try Tensor.uninitialized(layout.outputShape(keepDim: keepDim), outType, x.context)
         switch (op, x.dtype) {

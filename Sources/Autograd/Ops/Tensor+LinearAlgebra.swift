@@ -41,7 +41,7 @@ extension Tensor {
             let v = vector.dtype.scalarTypeName
             throw .evaluation("addmv input tensors must have the same dtype, but got \(v), \(dtype.scalarTypeName), and \(v)")
         }
-        if dtype == .bool { throw .evaluation("\"addmv_impl_cpu\" not implemented for 'Bool'") }
+        if dtype == .bool && count > 0 { throw .evaluation("\"addmv_impl_cpu\" not implemented for 'Bool'") }
         let out = try Kernels.matmul(self, vector, batch: 1, m: shape[0], k: shape[1], n: 1, outShape: [shape[0]])
         try mvRule.record(self, vector, output: out)?.saveCrossed(self, vector)
         return out
@@ -74,7 +74,7 @@ extension Tensor {
         guard dtype == other.dtype else {
             throw .evaluation("expected scalar type \(dtype.scalarTypeName) but found \(other.dtype.scalarTypeName)")
         }
-        if dtype == .bool { throw .evaluation("\"bmm\" not implemented for 'Bool'") }
+        if dtype == .bool && count > 0 && other.count > 0 { throw .evaluation("\"bmm\" not implemented for 'Bool'") }
         let out = try Kernels.matmul(self, other, batch: shape[0], m: shape[1], k: shape[2], n: other.shape[2],
                                      outShape: [shape[0], shape[1], other.shape[2]])
         try bmmRule.record(self, other, output: out)?.saveCrossed(self, other)
