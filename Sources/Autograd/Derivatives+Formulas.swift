@@ -185,7 +185,12 @@ func prodBackward(_ grad: Tensor, _ c: Node, dim: Int?) throws(TensorError) -> T
     let result = dim == nil ? try c.result() : try restoreReduced(try c.result(), c)
     if !x.containsZero() { return try g.mul(try result.div(x)) }
     guard let dim else {
-        // torch: prod_safe_zeros_backward(grad, input.view(-1), 0).view_as(input)
+        // torch: zeros when two or more elements are zero (outside create_graph), else
+        // prod_safe_zeros_backward(grad, input.view(-1), 0).view_as(input)
+        let zeros = try Kernels.compare(.eq, x, .int(0)).sum().item().intValue
+        if !x.context.isGradEnabled && zeros > 1 {
+            return try Tensor.zeros(x.shape, dtype: x.dtype, context: x.context)
+        }
         return try grad.mul(try x.reshape([-1]).exclusiveProduct(dim: 0)).view(x.shape)
     }
     if x.shape[dim] == 1 { return g }   // prod_safe_zeros_backward: nothing else to multiply

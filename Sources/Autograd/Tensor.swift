@@ -134,6 +134,22 @@ public final class Tensor {
                       dtype: dtype, context: context)
     }
 
+    /// A fresh output of a pointwise op over `a`, `b`, `c`, laid out as torch's TensorIterator
+    /// lays it out (`OutputLayout`): row-major, sharing an operand's strides when they are the
+    /// output's, or dense in the operands' own order.
+    static func pointwiseOutput(_ shape: [Int], _ dtype: DType, _ context: Context,
+                                _ a: Tensor, _ b: Tensor? = nil, _ c: Tensor? = nil) throws(TensorError) -> Tensor {
+        if let strides = OutputLayout.strides(shape, a, b, c) {
+            let count = try Shape.count(shape)
+            try context.checkElements(count)
+            let storage = try Storage.allocate(byteCount: count * dtype.byteWidth, context: context)
+            return Tensor(storage: storage, shape: shape, strides: strides, offset: 0, dtype: dtype, context: context)
+        }
+        let shared = a.hasRowMajorStrides && a.shape == shape ? a.strides
+            : b.flatMap { $0.hasRowMajorStrides && $0.shape == shape ? $0.strides : nil }
+        return try uninitialized(shape, dtype, context, strides: shared)
+    }
+
     /// A tensor over this one's storage with other sizes and strides: a view in torch's sense.
     func view(shape: [Int], strides: [Int], offset: Int) -> Tensor {
         let view = Tensor(storage: storage, shape: shape, strides: strides, offset: offset, dtype: dtype,

@@ -602,6 +602,46 @@ program("amax-empty-dim-as-given-error", [
     {"out": "e", "op": "index", "inputs": ["x"], "attrs": {"index": [{"start": 0, "stop": 0}]}},
     {"out": "m", "op": "amin", "inputs": ["e"], "attrs": {"dim": -2}}],
     ["x"], message="amin(): Expected reduction dim -2 to have non-zero size.")
+# pointwise results are laid out as their operands (TensorIterator), clone preserves layout
+program("layout-exp-of-transpose-contiguous", [
+    leaf("x", [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]),
+    {"out": "y", "op": "exp", "inputs": [{"op": "t", "inputs": ["x"]}]},
+    {"out": "c", "op": "contiguous", "inputs": ["y"]},
+    {"out": "r", "op": "reshape", "inputs": ["y", -1]},
+    {"op": "backward", "inputs": [{"op": "add", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["c", "c"]}]}, {"op": "sum", "inputs": ["r"]}]}]}],
+    ["x", "c", "r"])
+program("layout-binary-follows-first-operand", [
+    leaf("x", [[1.0, 2.0], [3.0, 4.0]]), leaf("w", [[0.5, 1.5], [2.5, 3.5]]),
+    {"out": "y", "op": "add", "inputs": [{"op": "t", "inputs": ["x"]}, "w"]},
+    {"out": "z", "op": "add", "inputs": ["w", {"op": "t", "inputs": ["x"]}]},
+    {"out": "yc", "op": "contiguous", "inputs": ["y"]},
+    {"out": "zc", "op": "contiguous", "inputs": ["z"]}],
+    ["yc", "zc"])
+program("layout-view-of-pointwise-transposed-error", [
+    leaf("x", [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]),
+    {"out": "y", "op": "mul", "inputs": [{"op": "t", "inputs": ["x"]}, 2]},
+    {"out": "v", "op": "view", "inputs": ["y", -1]}],
+    ["v"], message="view size is not compatible with input tensor's size and stride")
+program("layout-clone-preserves-transpose-error", [
+    leaf("x", [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]),
+    {"out": "y", "op": "clone", "inputs": [{"op": "t", "inputs": ["x"]}]},
+    {"out": "v", "op": "view", "inputs": ["y", -1]}],
+    ["v"], message="view size is not compatible with input tensor's size and stride")
+program("prod-two-zeros-infinite-grad", [
+    leaf("x", [[1.5, 1.0, 2.0]]),
+    {"out": "z", "op": "mul", "inputs": ["x", 0]},
+    {"out": "p", "op": "prod", "inputs": ["z"]},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": [{"op": "log", "inputs": ["p"]}]}]}],
+    ["x"])
+program("amax-empty-before-repeated-dims-error", [
+    {"out": "x", "op": "tensor", "attrs": {"data": [], "shape": [0]}},
+    {"out": "m", "op": "amax", "inputs": ["x"], "attrs": {"dim": [0, -1]}}],
+    ["x"], message="amax(): Expected reduction dim 0 to have non-zero size.")
+program("matmul-batch-broadcast-before-size-error", [
+    leaf("a", [[[1.0, 2.0, 3.0]], [[4.0, 5.0, 6.0]]]),
+    {"out": "b", "op": "ones", "inputs": [4, 1, 3]},
+    {"out": "c", "op": "matmul", "inputs": ["a", "b"]}],
+    ["c"], message="The size of tensor a (2) must match the size of tensor b (4) at non-singleton dimension 0")
 program("view-inplace-saved-view-error", [
     leaf("x", [1.0, 2.0, 3.0]), {"out": "y", "op": "mul", "inputs": ["x", "x"]},
     {"out": "v", "op": "index", "inputs": ["y"], "attrs": {"index": [sl(0, 2)]}},

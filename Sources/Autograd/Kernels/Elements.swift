@@ -32,7 +32,7 @@ extension Tensor {
     }
 
     private func convertedCopy(to dtype: DType) throws(TensorError) -> Tensor {
-        let out = try Tensor.uninitialized(shape, dtype, context)
+        let out = try Tensor.pointwiseOutput(shape, dtype, context, self)   // torch.preserve_format
         Kernels.copy(from: self, into: out)
         return out
     }

@@ -119,9 +119,7 @@ extension Kernels {
         if op == .sub && (a.dtype == .bool) != (b.dtype == .bool) { throw fail(boolSubtraction) }
         try checkBinary(op, dtype, b: b.dtype == .int64 ? b : nil, alpha: alpha)
         let shape = try Shape.broadcast(a.shape, b.shape)
-        // an operand's strides are shared when they are the output's (no allocation)
-        let strides = a.hasRowMajorStrides && a.shape == shape ? a.strides : b.hasRowMajorStrides && b.shape == shape ? b.strides : nil
-        let out = try Tensor.uninitialized(shape, dtype, a.context, strides: strides)
+        let out = try Tensor.pointwiseOutput(shape, dtype, a.context, a, b)
         let x = try a.converted(to: dtype), y = try b.converted(to: dtype)
         let scale = alpha?.doubleValue
         switch dtype {
@@ -145,7 +143,7 @@ extension Kernels {
         let dtype = computeType(op, types, a.context)
         if op == .sub && a.dtype == .bool && dtype != .bool { throw fail(boolSubtraction) }
         try checkBinary(op, dtype, scalar: s, scalarFirst: scalarFirst, alpha: alpha)
-        let out = try Tensor.uninitialized(a.shape, dtype, a.context, strides: a.hasRowMajorStrides ? a.strides : nil)
+        let out = try Tensor.pointwiseOutput(a.shape, dtype, a.context, a)
         let x = try a.converted(to: dtype)
         let v = s.doubleValue * (alpha?.doubleValue ?? 1)
         switch dtype {
@@ -248,7 +246,7 @@ extension Kernels {
         types.add(a)
         types.add(b)
         let dtype = types.result
-        let out = try Tensor.uninitialized(try Shape.broadcast(a.shape, b.shape), .bool, a.context)
+        let out = try Tensor.pointwiseOutput(try Shape.broadcast(a.shape, b.shape), .bool, a.context, a, b)
         let x = try a.converted(to: dtype), y = try b.converted(to: dtype)
         switch dtype {
         case .float32: Loop.map(out, x, y) { (p: Float, q: Float) in Float.compare(op, p, q) }
@@ -265,7 +263,7 @@ extension Kernels {
         types.add(a)
         types.add(s, defaultFloat: a.context.defaultDType)
         let dtype = types.result
-        let out = try Tensor.uninitialized(a.shape, .bool, a.context)
+        let out = try Tensor.pointwiseOutput(a.shape, .bool, a.context, a)
         let x = try a.converted(to: dtype)
         switch dtype {
         case .float32: let v = Float(s.doubleValue); Loop.map(out, x) { (p: Float) in Float.compare(op, p, v) }

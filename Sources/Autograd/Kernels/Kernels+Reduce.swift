@@ -123,6 +123,14 @@ extension Kernels {
     /// `op` over `dims` (nil or empty: all), answering a tensor of the reduced shape. `name` is
     /// the op torch names in its errors (`amax` reduces with `max`).
     static func reduce(_ op: ReduceOp, _ x: Tensor, dims: [Int]?, keepDim: Bool, name: String? = nil) throws(TensorError) -> Tensor {
+        if let name, let dims, x.count == 0 {
+            // amax/amin check each dim for emptiness before repeated dims
+            for d in dims where x.rank > 0 {
+                if x.shape[try Shape.wrap(d, rank: x.rank)] == 0 {
+                    throw fail("\(name)(): Expected reduction dim \(d) to have non-zero size.")
+                }
+            }
+        }
         let layout = try ReductionLayout(x, dims: dims)
         let outType: DType
         switch op {

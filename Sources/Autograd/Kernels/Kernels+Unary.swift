@@ -57,7 +57,7 @@ extension Kernels {
             default: break
             }
         }
-        let out = try Tensor.uninitialized(x.shape, dtype, x.context, strides: x.hasRowMajorStrides ? x.strides : nil)
+        let out = try Tensor.pointwiseOutput(x.shape, dtype, x.context, x)
         let input = try x.converted(to: dtype)
         switch dtype {
         case .float32: floating(op, out, input, Float.self)
@@ -105,7 +105,7 @@ extension Kernels {
         if let lo { types.add(lo, defaultFloat: x.context.defaultDType) }
         if let hi { types.add(hi, defaultFloat: x.context.defaultDType) }
         let dtype = types.result
-        let out = try Tensor.uninitialized(x.shape, dtype, x.context)
+        let out = try Tensor.pointwiseOutput(x.shape, dtype, x.context, x)
         let input = try x.converted(to: dtype)
         switch dtype {
         case .float32: clampLoop(out, input, lo.map { Float($0.doubleValue) }, hi.map { Float($0.doubleValue) })
@@ -131,7 +131,7 @@ extension Kernels {
     @inline(__always)
     static func floatingMap(_ x: Tensor, double: (Double) -> Double, float: (Float) -> Float) throws(TensorError) -> Tensor {
         let dtype = x.dtype.isFloatingPoint ? x.dtype : x.context.defaultDType
-        let out = try Tensor.uninitialized(x.shape, dtype, x.context)
+        let out = try Tensor.pointwiseOutput(x.shape, dtype, x.context, x)
         let input = try x.converted(to: dtype)
         if dtype == .float32 { Loop.map(out, input, float) } else { Loop.map(out, input, double) }
         return out
@@ -145,7 +145,7 @@ extension Kernels {
         types.add(a)
         types.add(b)
         let dtype = types.result.isFloatingPoint ? types.result : a.context.defaultDType
-        let out = try Tensor.uninitialized(try Shape.broadcast(a.shape, b.shape), dtype, a.context)
+        let out = try Tensor.pointwiseOutput(try Shape.broadcast(a.shape, b.shape), dtype, a.context, a, b)
         let x = try a.converted(to: dtype), y = try b.converted(to: dtype)
         if dtype == .float32 { Loop.map(out, x, y, float) } else { Loop.map(out, x, y, double) }
         return out

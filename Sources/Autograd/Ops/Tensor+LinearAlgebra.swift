@@ -168,13 +168,13 @@ extension Tensor {
         let d1 = rank, d2 = other.rank
         let n = d1 > 1 ? shape[d1 - 2] : 1, m1 = shape[d1 - 1]
         let m2 = d2 > 1 ? other.shape[d2 - 2] : other.shape[0], p = d2 > 1 ? other.shape[d2 - 1] : 1
-        if m1 != m2 {
-            throw .evaluation("Expected size for first two dimensions of batch2 tensor to be: [\(Shape.broadcastOrEmpty(Array(shape.prefix(Swift.max(d1 - 2, 0))), Array(other.shape.prefix(Swift.max(d2 - 2, 0)))).reduce(1, *)), \(m1)] but got: [\(Shape.broadcastOrEmpty(Array(shape.prefix(Swift.max(d1 - 2, 0))), Array(other.shape.prefix(Swift.max(d2 - 2, 0)))).reduce(1, *)), \(m2)].")
-        }
         let batchA = Array(shape.prefix(Swift.max(d1 - 2, 0)))
         let batchB = d2 > 1 ? Array(other.shape.prefix(d2 - 2)) : []
-        var outputShape = try Shape.broadcast(batchA, batchB)
+        var outputShape = try Shape.broadcast(batchA, batchB)   // torch broadcasts the batch first
         let batch = outputShape.reduce(1, *)
+        if m1 != m2 {
+            throw .evaluation("Expected size for first two dimensions of batch2 tensor to be: [\(batch), \(m1)] but got: [\(batch), \(m2)].")
+        }
         let a = try expand(outputShape + [n, m1]).reshape([batch, n, m1])
         let vector = d2 == 1
         var b = try other.expand(outputShape + (vector ? [m2] : [m2, p]))
@@ -233,8 +233,4 @@ extension DType {
         case .float64: "double"
         }
     }
-}
-
-extension Shape {
-    static func broadcastOrEmpty(_ a: [Int], _ b: [Int]) -> [Int] { (try? broadcast(a, b)) ?? a }
 }

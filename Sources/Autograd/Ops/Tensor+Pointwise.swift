@@ -151,7 +151,7 @@ extension Kernels {
         types.add(b)
         let dtype = types.result
         let shape = try Shape.broadcast(condition.shape, try Shape.broadcast(a.shape, b.shape))
-        let out = try Tensor.uninitialized(shape, dtype, a.context)
+        let out = try Tensor.pointwiseOutput(shape, dtype, a.context, condition, a, b)
         let x = try a.converted(to: dtype), y = try b.converted(to: dtype)
         switch dtype {
         case .float32: Loop.map(out, condition, x, y) { (c: Bool, p: Float, q: Float) in c ? p : q }

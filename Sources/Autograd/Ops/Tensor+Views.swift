@@ -34,7 +34,7 @@ extension Tensor {
     /// else a copy (CloneBackward0 under UnsafeViewBackward0).
     public func reshape(_ requested: [Int]) throws(TensorError) -> Tensor {
         let shape = try inferShape(requested)
-        guard let strides = Self.viewStrides(self.shape, self.strides, shape) else { return try clone().unsafeView(shape) }
+        guard let strides = Self.viewStrides(self.shape, self.strides, shape) else { return try clone(contiguous: true).unsafeView(shape) }
         if isContiguous { return try view(shape) }
         let out = view(shape: shape, strides: strides, offset: offset)
         try reshapeAliasRule.record(self, output: out)
@@ -210,16 +210,20 @@ extension Tensor {
     }
 
     /// `x.clone()`: a contiguous copy. Backward: CloneBackward0.
-    public func clone() throws(TensorError) -> Tensor {
-        let out = try Tensor.uninitialized(shape, dtype, context)
+    public func clone() throws(TensorError) -> Tensor { try clone(contiguous: false) }
+
+    /// `x.contiguous()`: `self` when already contiguous, else a row-major `clone()`.
+    public func contiguous() throws(TensorError) -> Tensor {
+        isContiguous ? self : try clone(contiguous: true)
+    }
+
+    /// torch's `clone(memory_format=)`: row-major, or (`torch.preserve_format`, the default) laid
+    /// out as this tensor is. Backward: CloneBackward0.
+    func clone(contiguous: Bool) throws(TensorError) -> Tensor {
+        let out = contiguous ? try Tensor.uninitialized(shape, dtype, context) : try Tensor.pointwiseOutput(shape, dtype, context, self)
         Kernels.copy(from: self, into: out)
         try cloneRule.record(self, output: out)
         return out
-    }
-
-    /// `x.contiguous()`: `self` when already contiguous, else `clone()`.
-    public func contiguous() throws(TensorError) -> Tensor {
-        isContiguous ? self : try clone()
     }
 
     /// Resolves a requested shape with at most one -1 against this tensor's element count.
