@@ -9,22 +9,23 @@ enum OutputLayout {
         if a.isContiguous && (b?.isContiguous ?? true) && (c?.isContiguous ?? true) { return nil }
         let rank = shape.count
         if rank < 2 { return nil }
-        var operands: [[Int]] = [Shape.expandedStrides(a.shape, a.strides, to: shape)]
-        if let b { operands.append(Shape.expandedStrides(b.shape, b.strides, to: shape)) }
-        if let c { operands.append(Shape.expandedStrides(c.shape, c.strides, to: shape)) }
         // torch's reorder_dimensions: fastest dimension first, decided by the first operand
         // whose strides tell the two dimensions apart (broadcast ones abstain), the smaller
         // size first on equal strides.
-        func shouldSwap(_ d0: Int, _ d1: Int) -> Int {
-            for strides in operands {
-                let s0 = strides[d0], s1 = strides[d1]
-                if s0 == 0 || s1 == 0 { continue }
-                if s0 < s1 { return -1 }
-                if s0 > s1 { return 1 }
-                if shape[d0] > shape[d1] { return 1 }
-            }
-            return 0
+        func strideAlong(_ t: Tensor, _ d: Int) -> Int {   // output dim d; 0 where t broadcasts
+            let i = d - (rank - t.rank)
+            return i < 0 || t.shape[i] == 1 ? 0 : t.strides[i]
         }
+        func order(_ t: Tensor?, _ d0: Int, _ d1: Int) -> Int? {
+            guard let t else { return nil }
+            let s0 = strideAlong(t, d0), s1 = strideAlong(t, d1)
+            if s0 == 0 || s1 == 0 { return nil }
+            if s0 != s1 { return s0 < s1 ? -1 : 1 }
+            return shape[d0] > shape[d1] ? 1 : nil
+        }
+        func shouldSwap(_ d0: Int, _ d1: Int) -> Int { order(a, d0, d1) ?? order(b, d0, d1) ?? order(c, d0, d1) ?? 0 }
+        // Row-major order sorts itself without a swap: no allocation in that case.
+        guard (1..<rank).contains(where: { shouldSwap(rank - $0, rank - 1 - $0) > 0 }) else { return nil }
         var perm = Array((0..<rank).reversed())
         for i in 1..<rank {
             var d1 = i
@@ -38,7 +39,6 @@ enum OutputLayout {
                 }
             }
         }
-        if perm == Array((0..<rank).reversed()) { return nil }
         var strides = [Int](repeating: 0, count: rank)
         var next = 1
         for d in perm {
