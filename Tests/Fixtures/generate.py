@@ -642,6 +642,11 @@ program("matmul-batch-broadcast-before-size-error", [
     {"out": "b", "op": "ones", "inputs": [4, 1, 3]},
     {"out": "c", "op": "matmul", "inputs": ["a", "b"]}],
     ["c"], message="The size of tensor a (2) must match the size of tensor b (4) at non-singleton dimension 0")
+program("sub-inplace-bool-before-overlap-error", [
+    {"out": "m", "op": "tensor", "attrs": {"data": [[False], [False], [True]], "dtype": "bool"}},
+    {"out": "e", "op": "expand", "inputs": ["m", 2, -1, -1]},
+    {"op": "sub_", "inputs": ["e", "m"]}],
+    ["m"], message="Subtraction, the `-` operator, with two bool tensors is not supported")
 program("view-inplace-saved-view-error", [
     leaf("x", [1.0, 2.0, 3.0]), {"out": "y", "op": "mul", "inputs": ["x", "x"]},
     {"out": "v", "op": "index", "inputs": ["y"], "attrs": {"index": [sl(0, 2)]}},

@@ -219,6 +219,14 @@ extension Kernels {
     }
 
     /// torch's argument checks for integer and boolean arithmetic.
+    /// torch's sub_check: no subtraction with a bool operand (two, then one).
+    static func checkSubtraction(_ a: DType, _ b: DType) throws(TensorError) {
+        if a == .bool && b == .bool {
+            throw fail("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.")
+        }
+        if a == .bool || b == .bool { throw fail(boolSubtraction) }
+    }
+
     private static let boolSubtraction = "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
 
     private static func checkBinary(_ op: BinaryOp, _ dtype: DType, b: Tensor? = nil, scalar: Scalar? = nil,

@@ -25,12 +25,17 @@ extension Tensor {
 
     /// `x.sub_(other, alpha)`. Backward: SubBackward0.
     public func sub_(_ other: Tensor, alpha: Scalar = 1) throws(TensorError) {
-        try inPlace(operands: [other]) { (x) throws(TensorError) in try x.sub(other, alpha: alpha) }
+        try inPlace(operands: [other], kernelChecks: { () throws(TensorError) in try Kernels.checkSubtraction(self.dtype, other.dtype) }) {
+            (x) throws(TensorError) in try x.sub(other, alpha: alpha)
+        }
     }
 
     /// `x.sub_(number, alpha)`. Backward: SubBackward0.
     public func sub_(_ other: Scalar, alpha: Scalar = 1) throws(TensorError) {
-        try inPlace(operands: []) { (x) throws(TensorError) in try x.sub(other, alpha: alpha) }
+        let otherType: DType = if case .bool = other { .bool } else { .int64 }   // a wrapped number's kind
+        try inPlace(operands: [], kernelChecks: { () throws(TensorError) in try Kernels.checkSubtraction(self.dtype, otherType) }) {
+            (x) throws(TensorError) in try x.sub(other, alpha: alpha)
+        }
     }
 
     /// `x.mul_(other)`. Backward: MulBackward0.
@@ -120,8 +125,11 @@ extension Tensor {
     /// writes the result into `self`: torch's checks, version bump and history rebase.
     /// `fills`: zero_ and fill_ write one value everywhere, which torch allows into an
     /// expanded tensor; the other ops refuse to write into overlapping elements.
+    /// `kernelChecks`: the op's own argument checks, which torch makes after check_inplace and
+    /// before the overlap checks.
     private func inPlace(operands: [Tensor], castsFreely: Bool = false, fills: Bool = false,
                          outputTypeName: KeyPath<DType, String> = \.scalarTypeName,
+                         kernelChecks: () throws(TensorError) -> Void = {},
                          _ compute: (Tensor) throws(TensorError) -> Tensor) throws(TensorError) {
         let recording = context.isGradEnabled && (requiresGrad || operands.contains { $0.requiresGrad })
         if recording {
@@ -136,6 +144,7 @@ extension Tensor {
                 throw .evaluation("a leaf Variable that requires grad is being used in an in-place operation.")
             }
         }
+        try kernelChecks()
         // TensorIterator's order: the output's own overlap, then its overlap with each input
         if !fills && hasInternalOverlap {
             throw .evaluation("unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.")
