@@ -387,6 +387,8 @@ form("matmul-mv-dtype-error", "matmul", [Leaf([2, 3]), I([1, 0, 1])], message="a
 form("matmul-bool-vectors-error", "matmul", [Const([True, False], "bool"), Const([True, True], "bool")], message='"dot" not implemented for \'Bool\'')
 form("cat-zero-dim-error", "cat", [Leaf([2]), Leaf([])], message="zero-dimensional tensor (at position 1) cannot be concatenated")
 form("norm-inf-empty-dim-error", "norm", [Leaf([0, 3])], {"p": "inf", "dim": 0}, message="cannot compute the inf norm on the dimension 0because this dimension is empty")
+form("norm-inf-empty-negative-dim-error", "norm", [Leaf([3, 0])], {"p": "inf", "dim": -1}, message="cannot compute the inf norm on the dimension -1because this dimension is empty")
+form("pow-bool-broadcast-first-error", "pow", [Const([[True, False, True]], "bool"), Const([[True, False], [True, True]], "bool")], message="The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 1")
 form("expand-0d-minus-one-error", "expand", [Leaf([]), 2, -1], message="numel: integer multiplication overflow")
 
 # creation and non-tensor results

@@ -285,8 +285,8 @@ extension Kernels {
         let layout = try ReductionLayout(x, dims: dims)
         if p.isInfinite && layout.inner == 0 {
             let name = p > 0 ? "inf" : "-inf"
-            if let dims, let empty = (try? Shape.wrap(dims, rank: x.rank))?.first(where: { x.rank > 0 && x.shape[$0] == 0 }) {
-                // torch's message, its missing space included
+            if let dims, let empty = dims.first(where: { d in x.rank > 0 && x.shape[(try? Shape.wrap(d, rank: x.rank)) ?? 0] == 0 }) {
+                // torch's message, the dim as given, its missing space included
                 throw fail("linalg.vector_norm cannot compute the \(name) norm on the dimension \(empty)because this dimension is empty and the operation does not have an identity")
             }
             throw fail("linalg.vector_norm cannot compute the \(name) norm on an empty tensor because the operation does not have an identity")
