@@ -385,6 +385,7 @@ form("argmax-empty-dim-error", "argmax", [Leaf([0, 3])], {"dim": 0}, message="ar
 form("softmax-integer-dim0-error", "softmax", [I([[1, 2], [3, 4]])], {"dim": 0}, message='"softmax_kernel_impl" not implemented for \'Long\'')
 form("matmul-mv-dtype-error", "matmul", [Leaf([2, 3]), I([1, 0, 1])], message="addmv input tensors must have the same dtype, but got Long, Double, and Long")
 form("matmul-bool-vectors-error", "matmul", [Const([True, False], "bool"), Const([True, True], "bool")], message='"dot" not implemented for \'Bool\'')
+form("cat-all-empty", "cat", [Leaf([0]), Leaf([0])], {"dim": 1})
 form("cat-zero-dim-error", "cat", [Leaf([2]), Leaf([])], message="zero-dimensional tensor (at position 1) cannot be concatenated")
 form("norm-inf-empty-dim-error", "norm", [Leaf([0, 3])], {"p": "inf", "dim": 0}, message="cannot compute the inf norm on the dimension 0because this dimension is empty")
 form("norm-inf-empty-negative-dim-error", "norm", [Leaf([3, 0])], {"p": "inf", "dim": -1}, message="cannot compute the inf norm on the dimension -1because this dimension is empty")

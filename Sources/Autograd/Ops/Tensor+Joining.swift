@@ -16,8 +16,9 @@ extension Tensor {
             throw .evaluation("zero-dimensional tensor (at position \(i)) cannot be concatenated")
         }
         let joined = tensors.filter { !($0.rank == 1 && $0.count == 0) }
-        guard let reference = joined.first else { return try first.clone() }
-        let d = try Shape.wrap(dim, rank: reference.rank)
+        // every input a legacy empty 1-d tensor: so is the result, whatever `dim`
+        let reference = joined.first ?? first
+        let d = joined.isEmpty ? 0 : try Shape.wrap(dim, rank: reference.rank)
         var types = ResultType()
         for t in tensors { types.add(t.dtype, .dimensioned) }
         var shape = reference.shape
