@@ -137,6 +137,7 @@ public final class Tensor {
     /// A fresh output of a pointwise op over `a`, `b`, `c`, laid out as torch's TensorIterator
     /// lays it out (`OutputLayout`): row-major, sharing an operand's strides when they are the
     /// output's, or dense in the operands' own order.
+    @inline(__always)
     static func pointwiseOutput(_ shape: [Int], _ dtype: DType, _ context: Context,
                                 _ a: Tensor, _ b: Tensor? = nil, _ c: Tensor? = nil) throws(TensorError) -> Tensor {
         if let strides = OutputLayout.strides(shape, a, b, c) {

@@ -4,9 +4,15 @@
 enum OutputLayout {
     /// Strides for an output of `shape` over `a`, `b`, `c` (the op's tensor inputs), or nil for
     /// row-major. Operands that do not broadcast to `shape` were rejected before.
+    @inline(__always)
     static func strides(_ shape: [Int], _ a: Tensor, _ b: Tensor? = nil, _ c: Tensor? = nil) -> [Int]? {
         // Contiguous operands (broadcast or not) always give row-major: the common case.
         if a.isContiguous && (b?.isContiguous ?? true) && (c?.isContiguous ?? true) { return nil }
+        return permutedStrides(shape, a, b, c)
+    }
+
+    @inline(never)
+    private static func permutedStrides(_ shape: [Int], _ a: Tensor, _ b: Tensor?, _ c: Tensor?) -> [Int]? {
         let rank = shape.count
         if rank < 2 { return nil }
         // torch's reorder_dimensions: fastest dimension first, decided by the first operand
