@@ -316,7 +316,12 @@ public enum Derivatives {
                    { c, g in try bceWithLogitsBackward(g, c, target: true) }),
         // nll_loss — self: -weight[target] * grad at each picked class (/ total weight for mean)
         Derivative("nll_loss", "NllLossBackward0", { c, g in
-            try g.nllLossBackward(input: c.saved(0), c.attributes.payload as! NLLPlan, reduction: Reduction(code: c.attributes.integers[0]))
+            // torch's backward refuses the unbatched form with a 1-d target its forward accepts
+            let input = try c.saved(0), target = try c.saved(1)
+            if input.rank == 1 && target.rank == 1 && input.shape[0] != target.shape[0] {
+                throw TensorError.evaluation("size mismatch (got input: \(Shape.format(input.shape)), target: \(Shape.format(target.shape)))")
+            }
+            return try g.nllLossBackward(input: input, c.attributes.payload as! NLLPlan, reduction: Reduction(code: c.attributes.integers[0]))
         }),
         // nll_loss2d (4-d inputs, and other ranks above 2 viewed as 4-d) — the same formula
         Derivative("nll_loss2d", "NllLoss2DBackward0", { c, g in

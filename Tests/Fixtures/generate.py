@@ -650,6 +650,31 @@ program("sub-inplace-bool-before-overlap-error", [
     {"out": "e", "op": "expand", "inputs": ["m", 2, -1, -1]},
     {"op": "sub_", "inputs": ["e", "m"]}],
     ["m"], message="Subtraction, the `-` operator, with two bool tensors is not supported")
+program("layout-exp-of-unsqueezed-transpose", [
+    leaf("x", [[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0], [9.0, 10.0, 11.0, 12.0]]),
+    {"out": "y", "op": "exp", "inputs": [{"op": "unsqueeze", "inputs": [{"op": "t", "inputs": ["x"]}, 1]}]},
+    {"out": "c", "op": "contiguous", "inputs": ["y"]}],
+    ["c"])
+program("add-alpha-after-broadcast-error", [
+    {"out": "a", "op": "tensor", "attrs": {"data": [1, 2], "dtype": "int64"}},
+    {"out": "b", "op": "tensor", "attrs": {"data": [1, 2, 3], "dtype": "int64"}},
+    {"out": "c", "op": "add", "inputs": ["a", "b"], "attrs": {"alpha": 0.5}}],
+    ["a"], message="The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0")
+program("div-inplace-output-shape-first-error", [
+    {"out": "a", "op": "tensor", "attrs": {"data": [1, 2], "dtype": "int64"}},
+    {"out": "b", "op": "tensor", "attrs": {"data": [[0, 0], [0, 0], [0, 0]], "dtype": "int64"}},
+    {"op": "div_", "inputs": ["a", "b"], "attrs": {"rounding_mode": "floor"}}],
+    ["a"], message="output with shape [2] doesn't match the broadcast shape [3, 2]")
+program("add-inplace-alpha-after-broadcast-error", [
+    {"out": "a", "op": "tensor", "attrs": {"data": [1, 2, 3], "dtype": "int64"}},
+    {"out": "b", "op": "tensor", "attrs": {"data": [[1, 2], [3, 4], [5, 6]], "dtype": "int64"}},
+    {"op": "add_", "inputs": ["a", "b"], "attrs": {"alpha": 0.5}}],
+    ["a"], message="The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 1")
+program("nll-unbatched-one-target-none", [
+    leaf("x", [-0.5, -1.0, -2.0]),
+    {"out": "l", "op": "nll_loss", "inputs": ["x", {"op": "tensor", "attrs": {"data": [1], "dtype": "int64"}}], "attrs": {"reduction": "none"}},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": ["l"]}]}],
+    ["x", "l"], message="size mismatch (got input: [3], target: [1])")
 program("view-inplace-saved-view-error", [
     leaf("x", [1.0, 2.0, 3.0]), {"out": "y", "op": "mul", "inputs": ["x", "x"]},
     {"out": "v", "op": "index", "inputs": ["y"], "attrs": {"index": [sl(0, 2)]}},

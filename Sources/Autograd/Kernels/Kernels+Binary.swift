@@ -117,9 +117,9 @@ extension Kernels {
         types.add(b)
         let dtype = computeType(op, types, a.context)
         if op == .sub && (a.dtype == .bool) != (b.dtype == .bool) { throw fail(boolSubtraction) }
-        try checkArguments(op, dtype, alpha: alpha)
+        try checkArguments(op, dtype)
         let shape = try Shape.broadcast(a.shape, b.shape)
-        try checkKernel(op, dtype, b: b.dtype == .int64 ? b : nil)
+        try checkKernel(op, dtype, b: b.dtype == .int64 ? b : nil, alpha: alpha)
         let out = try Tensor.pointwiseOutput(shape, dtype, a.context, a, b)
         let x = try a.converted(to: dtype), y = try b.converted(to: dtype)
         let scale = alpha?.doubleValue
@@ -143,8 +143,8 @@ extension Kernels {
         types.add(s, defaultFloat: a.context.defaultDType)
         let dtype = computeType(op, types, a.context)
         if op == .sub && a.dtype == .bool && dtype != .bool { throw fail(boolSubtraction) }
-        try checkArguments(op, dtype, alpha: alpha)
-        try checkKernel(op, dtype, scalar: s, scalarFirst: scalarFirst)
+        try checkArguments(op, dtype)
+        try checkKernel(op, dtype, scalar: s, scalarFirst: scalarFirst, alpha: alpha)
         let out = try Tensor.pointwiseOutput(a.shape, dtype, a.context, a)
         let x = try a.converted(to: dtype)
         let v = s.doubleValue * (alpha?.doubleValue ?? 1)
@@ -231,19 +231,19 @@ extension Kernels {
 
     private static let boolSubtraction = "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
 
-    /// The op's argument checks, which torch makes before it broadcasts the operands.
-    private static func checkArguments(_ op: BinaryOp, _ dtype: DType, alpha: Scalar?) throws(TensorError) {
+    /// The op's argument check torch makes before it broadcasts the operands (sub_check).
+    private static func checkArguments(_ op: BinaryOp, _ dtype: DType) throws(TensorError) {
         if dtype == .bool && op == .sub {
             throw fail("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.")
         }
+    }
+
+    /// The checks made once the operands broadcast: alpha_check, then the kernels' own.
+    private static func checkKernel(_ op: BinaryOp, _ dtype: DType, b: Tensor? = nil, scalar: Scalar? = nil,
+                                    scalarFirst: Bool = false, alpha: Scalar?) throws(TensorError) {
         if let alpha, alpha.isFloatingPoint, !dtype.isFloatingPoint {
             throw fail("For integral input tensors, argument alpha must not be a floating point number.")
         }
-    }
-
-    /// The kernels' own checks, made once the operands broadcast.
-    private static func checkKernel(_ op: BinaryOp, _ dtype: DType, b: Tensor? = nil, scalar: Scalar? = nil,
-                                    scalarFirst: Bool = false) throws(TensorError) {
         if dtype == .bool && op == .pow { throw fail("\"pow\" not implemented for 'Bool'") }
         guard dtype == .int64 else { return }
         if op == .pow, let scalar, !scalarFirst, scalar.intValue < 0 {

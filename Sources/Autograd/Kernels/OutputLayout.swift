@@ -20,7 +20,7 @@ enum OutputLayout {
         // size first on equal strides.
         func strideAlong(_ t: Tensor, _ d: Int) -> Int {   // output dim d; 0 where t broadcasts
             let i = d - (rank - t.rank)
-            return i < 0 || t.shape[i] == 1 ? 0 : t.strides[i]
+            return i < 0 || (t.shape[i] == 1 && shape[d] != 1) ? 0 : t.strides[i]
         }
         func order(_ t: Tensor?, _ d0: Int, _ d1: Int) -> Int? {
             guard let t else { return nil }
@@ -30,27 +30,30 @@ enum OutputLayout {
             return shape[d0] > shape[d1] ? 1 : nil
         }
         func shouldSwap(_ d0: Int, _ d1: Int) -> Int { order(a, d0, d1) ?? order(b, d0, d1) ?? order(c, d0, d1) ?? 0 }
-        // Row-major order sorts itself without a swap: no allocation in that case.
-        guard (1..<rank).contains(where: { shouldSwap(rank - $0, rank - 1 - $0) > 0 }) else { return nil }
-        var perm = Array((0..<rank).reversed())
-        for i in 1..<rank {
-            var d1 = i
-            for d0 in stride(from: i - 1, through: 0, by: -1) {
-                let comparison = shouldSwap(perm[d0], perm[d1])
-                if comparison > 0 {
-                    perm.swapAt(d0, d1)
-                    d1 = d0
-                } else if comparison < 0 {
-                    break
+        // The insertion sort with ambiguous comparisons, in stack memory: most calls end
+        // row-major (the starting order), and allocate nothing.
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: rank) { perm -> [Int]? in
+            for j in 0..<rank { perm[j] = rank - 1 - j }
+            for i in 1..<rank {
+                var d1 = i
+                for d0 in stride(from: i - 1, through: 0, by: -1) {
+                    let comparison = shouldSwap(perm[d0], perm[d1])
+                    if comparison > 0 {
+                        perm.swapAt(d0, d1)
+                        d1 = d0
+                    } else if comparison < 0 {
+                        break
+                    }
                 }
             }
+            if (0..<rank).allSatisfy({ perm[$0] == rank - 1 - $0 }) { return nil }
+            var strides = [Int](repeating: 0, count: rank)
+            var next = 1
+            for j in 0..<rank {
+                strides[perm[j]] = next
+                next = next &* shape[perm[j]]   // an empty tensor's sizes may be huge
+            }
+            return strides
         }
-        var strides = [Int](repeating: 0, count: rank)
-        var next = 1
-        for d in perm {
-            strides[d] = next
-            next *= shape[d]
-        }
-        return strides
     }
 }

@@ -32,7 +32,7 @@ extension Tensor {
 
     /// `torch.allclose`: every element `isclose`.
     public func allclose(_ other: Tensor, rtol: Double = 1e-5, atol: Double = 1e-8, equalNaN: Bool = false) throws(TensorError) -> Bool {
-        try !isclose(other, rtol: rtol, atol: atol, equalNaN: equalNaN).doubles().contains(0)
+        try !isclose(other, rtol: rtol, atol: atol, equalNaN: equalNaN).checkedDoubles().contains(0)
     }
 }
 

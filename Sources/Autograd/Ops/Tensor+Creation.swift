@@ -188,9 +188,9 @@ extension Tensor {
 }
 
 extension Tensor {
-    /// The elements as doubles, in row-major order (for encoding and tests).
-    public func doubles() -> [Double] {
-        guard let flat = try? contiguousData() else { return [] }
+    /// The elements as doubles in row-major order, or the limit error a copy of them would hit.
+    func checkedDoubles() throws(TensorError) -> [Double] {
+        let flat = try contiguousData()
         switch dtype {
         case .float32: return UnsafeBufferPointer(start: flat.pointer(Float.self), count: count).map(Double.init)
         case .float64: return Array(UnsafeBufferPointer(start: flat.pointer(Double.self), count: count))
@@ -198,6 +198,10 @@ extension Tensor {
         case .bool: return UnsafeBufferPointer(start: flat.pointer(Bool.self), count: count).map { $0 ? 1 : 0 }
         }
     }
+
+    /// The elements as doubles, in row-major order (for encoding and tests); empty when a
+    /// copy of them would pass the context's limits.
+    public func doubles() -> [Double] { (try? checkedDoubles()) ?? [] }
 
     /// Calls `body` with the elements' bytes in row-major order (little-endian on every
     /// platform the service runs on).

@@ -152,6 +152,14 @@ extension Tensor {
         if operands.contains(where: partiallyOverlaps) {
             throw .evaluation("unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location. Please clone() the tensor before performing the operation.")
         }
+        // then the inputs' broadcast shape, which must be the output's, before the kernels' checks
+        if !operands.isEmpty {
+            var broadcast = shape
+            for operand in operands { broadcast = try Shape.broadcast(broadcast, operand.shape) }
+            if broadcast != shape {
+                throw .evaluation("output with shape \(Shape.format(shape)) doesn't match the broadcast shape \(Shape.format(broadcast))")
+            }
+        }
         let source = recording ? try snapshot() : self
         let result = try compute(source)
         if recording, source.requiresGrad, let node = result.gradFn { try saveOriginalAsClone(source, in: node) }

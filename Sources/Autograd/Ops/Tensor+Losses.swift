@@ -84,7 +84,7 @@ extension Tensor {
             throw .evaluation("Using a target size (\(Shape.torchSize(target.shape))) that is different to the input size (\(Shape.torchSize(shape))) is deprecated. Please ensure they have the same size.")
         }
         try requireConstant(weight, "weight", of: "binary_cross_entropy")
-        for (x, t) in zip(doubles(), target.doubles()) {   // torch checks each element's input, then its target
+        for (x, t) in zip(try checkedDoubles(), try target.checkedDoubles()) {   // torch checks each element's input, then its target
             guard x >= 0 && x <= 1 else { throw .evaluation("all elements of input should be between 0 and 1") }
             guard t >= 0 && t <= 1 else { throw .evaluation("all elements of target should be between 0 and 1") }
         }
@@ -247,9 +247,9 @@ extension Tensor {
         switch reduction {
         case .mean:
             if let weight {
-                let kept = try Kernels.compare(.ne, target, .int(Int64(ignoreIndex)))
-                let picked = target.doubles().enumerated().compactMap { i, t in kept.doubles()[i] != 0 ? t : nil }
-                let w = weight.doubles()
+                let kept = try Kernels.compare(.ne, target, .int(Int64(ignoreIndex))).checkedDoubles()
+                let picked = try target.checkedDoubles().enumerated().compactMap { i, t in kept[i] != 0 ? t : nil }
+                let w = try weight.checkedDoubles()
                 let total = picked.reduce(0.0) { $0 + w[Int($1)] }
                 ret = try smooth.sum().div(try Tensor.scalar(.double(total), dtype: dtype, context: context))
             } else {
@@ -326,7 +326,7 @@ final class NLLPlan {
             throw .evaluation("only batches of spatial targets supported (3D tensors) but got targets of dimension: \(target.rank)")
         }
         try NLLPlan.checkTargetType(target)
-        if let weight, weight.rank != 1 || weight.count != input.shape[1] {
+        if let weight, weight.count != input.shape[1] {   // nll_loss2d checks only the count
             throw .evaluation("weight tensor should be defined either for all or no classes")
         }
         guard input.shape[0] == target.shape[0] && input.shape[2] == target.shape[1] && input.shape[3] == target.shape[2] else {
@@ -351,8 +351,9 @@ final class NLLPlan {
     private init(checked input: Tensor, target: Tensor, weight: Tensor?, ignoreIndex: Int) throws(TensorError) {
         let classDim = input.rank == 1 ? 0 : 1
         let classes = input.shape[classDim]
-        let w = weight?.doubles()
-        let targets = target.doubles()
+        let w = try weight.map { (w) throws(TensorError) in try w.checkedDoubles() }
+        let flatTarget = try target.contiguousData()   // int64, checked by the callers
+        let targets = UnsafeBufferPointer(start: flatTarget.pointer(Int64.self), count: target.count)
         let inner = input.rank > 2 ? input.shape[2...].reduce(1, *) : 1
         var picked: [Int] = [], weights: [Double] = []
         picked.reserveCapacity(targets.count)
@@ -370,12 +371,13 @@ final class NLLPlan {
         }
         self.picked = picked
         self.weights = weights
-        self.sampleShape = target.shape
+        // torch's unbatched form (a 1-d input, a one-element 1-d target) answers a scalar
+        self.sampleShape = input.rank == 1 ? [] : target.shape
         self.totalWeight = weights.reduce(0, +)
     }
 
     func forward(_ input: Tensor, reduction: Reduction) throws(TensorError) -> Tensor {
-        let x = input.doubles()
+        let x = try input.checkedDoubles()
         var losses = [Double](repeating: 0, count: picked.count)
         for (s, p) in picked.enumerated() where p >= 0 { losses[s] = -x[p] * weights[s] }
         switch reduction {
