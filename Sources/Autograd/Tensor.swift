@@ -125,11 +125,15 @@ public final class Tensor {
     /// given, are the row-major strides of `shape` (an operand's, shared to save an allocation).
     ///
     /// Checks the context's element and byte limits before allocating.
+    /// `rowMajor: false` takes `strides` as some other dense layout (a permuted one).
     static func uninitialized(_ shape: [Int], _ dtype: DType, _ context: Context,
-                              strides: [Int]? = nil) throws(TensorError) -> Tensor {
+                              strides: [Int]? = nil, rowMajor: Bool = true) throws(TensorError) -> Tensor {
         let count = try Shape.count(shape)
         try context.checkElements(count)
         let storage = try Storage.allocate(byteCount: count * dtype.byteWidth, context: context)
+        if !rowMajor, let strides {
+            return Tensor(storage: storage, shape: shape, strides: strides, offset: 0, dtype: dtype, context: context)
+        }
         return Tensor(fresh: storage, shape: shape, strides: strides ?? Shape.contiguousStrides(shape), count: count,
                       dtype: dtype, context: context)
     }
@@ -141,10 +145,7 @@ public final class Tensor {
     static func pointwiseOutput(_ shape: [Int], _ dtype: DType, _ context: Context,
                                 _ a: Tensor, _ b: Tensor? = nil, _ c: Tensor? = nil) throws(TensorError) -> Tensor {
         if let strides = OutputLayout.strides(shape, a, b, c) {
-            let count = try Shape.count(shape)
-            try context.checkElements(count)
-            let storage = try Storage.allocate(byteCount: count * dtype.byteWidth, context: context)
-            return Tensor(storage: storage, shape: shape, strides: strides, offset: 0, dtype: dtype, context: context)
+            return try uninitialized(shape, dtype, context, strides: strides, rowMajor: false)
         }
         let shared = a.hasRowMajorStrides && a.shape == shape ? a.strides
             : b.flatMap { $0.hasRowMajorStrides && $0.shape == shape ? $0.strides : nil }

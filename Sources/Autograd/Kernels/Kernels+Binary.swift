@@ -116,8 +116,7 @@ extension Kernels {
         types.add(a)
         types.add(b)
         let dtype = computeType(op, types, a.context)
-        if op == .sub && (a.dtype == .bool) != (b.dtype == .bool) { throw fail(boolSubtraction) }
-        try checkArguments(op, dtype)
+        if op == .sub { try checkSubtraction(a.dtype, b.dtype) }
         let shape = try Shape.broadcast(a.shape, b.shape)
         try checkKernel(op, dtype, b: b.dtype == .int64 ? b : nil, alpha: alpha)
         let out = try Tensor.pointwiseOutput(shape, dtype, a.context, a, b)
@@ -142,8 +141,7 @@ extension Kernels {
         types.add(a)
         types.add(s, defaultFloat: a.context.defaultDType)
         let dtype = computeType(op, types, a.context)
-        if op == .sub && a.dtype == .bool && dtype != .bool { throw fail(boolSubtraction) }
-        try checkArguments(op, dtype)
+        if op == .sub { try checkSubtraction(a.dtype, dtype) }
         try checkKernel(op, dtype, scalar: s, scalarFirst: scalarFirst, alpha: alpha)
         let out = try Tensor.pointwiseOutput(a.shape, dtype, a.context, a)
         let x = try a.converted(to: dtype)
@@ -220,8 +218,8 @@ extension Kernels {
         }
     }
 
-    /// torch's argument checks for integer and boolean arithmetic.
-    /// torch's sub_check: no subtraction with a bool operand (two, then one).
+    /// torch's sub_check, made before the operands broadcast: no subtraction with a bool
+    /// operand (two, then one).
     static func checkSubtraction(_ a: DType, _ b: DType) throws(TensorError) {
         if a == .bool && b == .bool {
             throw fail("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.")
@@ -230,13 +228,6 @@ extension Kernels {
     }
 
     private static let boolSubtraction = "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
-
-    /// The op's argument check torch makes before it broadcasts the operands (sub_check).
-    private static func checkArguments(_ op: BinaryOp, _ dtype: DType) throws(TensorError) {
-        if dtype == .bool && op == .sub {
-            throw fail("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.")
-        }
-    }
 
     /// The checks made once the operands broadcast: alpha_check, then the kernels' own.
     private static func checkKernel(_ op: BinaryOp, _ dtype: DType, b: Tensor? = nil, scalar: Scalar? = nil,

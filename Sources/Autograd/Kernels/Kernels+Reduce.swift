@@ -123,8 +123,13 @@ extension Kernels {
     /// `op` over `dims` (nil or empty: all), answering a tensor of the reduced shape. `name` is
     /// the op torch names in its errors (`amax` reduces with `max`).
     static func reduce(_ op: ReduceOp, _ x: Tensor, dims: [Int]?, keepDim: Bool, name: String? = nil) throws(TensorError) -> Tensor {
-        if let name, let dims, x.count == 0 {
-            // amax/amin check each dim for emptiness before repeated dims
+        if (op == .max || op == .min) && x.count == 0 {
+            // no identity to start from: an empty reduction is an error, each given dim checked
+            // (and named as given) before repeated dims are
+            let name = name ?? (op == .max ? "max" : "min")
+            guard let dims, !dims.isEmpty else {
+                throw fail("\(name)(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
+            }
             for d in dims where x.rank > 0 {
                 if x.shape[try Shape.wrap(d, rank: x.rank)] == 0 {
                     throw fail("\(name)(): Expected reduction dim \(d) to have non-zero size.")
@@ -137,15 +142,6 @@ extension Kernels {
         case .sum, .prod: outType = accumulationType(x.dtype)
         case .max, .min: outType = x.dtype
         case .all, .any: outType = .bool
-        }
-        if (op == .max || op == .min) && layout.inner == 0 {
-            let name = name ?? (op == .max ? "max" : "min")
-            guard let dims, !dims.isEmpty else {
-                throw fail("\(name)(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
-            }
-            // amax/amin name the first empty dim as it was given
-            let empty = dims.first { x.rank > 0 && x.shape[(try? Shape.wrap($0, rank: x.rank)) ?? 0] == 0 } ?? dims[0]
-            throw fail("\(name)(): Expected reduction dim \(empty) to have non-zero size.")
         }
         let out = try Tensor.uninitialized(layout.outputShape(keepDim: keepDim), outType, x.context)
         switch (op, x.dtype) {

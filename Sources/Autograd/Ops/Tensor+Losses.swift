@@ -114,9 +114,7 @@ extension Tensor {
         guard dtype.isFloatingPoint else { throw .evaluation("\"log_sigmoid_cpu\" not implemented for '\(dtype.scalarTypeName)'") }
         // torch computes `(1 - target).mul_(input)`, its 1 a tensor of the target's dtype: a
         // bool target subtracts two bool tensors, an integer one cannot hold the product
-        if target.dtype == .bool {
-            throw .evaluation("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.")
-        }
+        if target.dtype == .bool { try Kernels.checkSubtraction(.bool, .bool) }
         if target.dtype == .int64 { throw .evaluation("result type \(dtype.scalarTypeName) can't be cast to the desired output type Long") }
         try requireConstant(weight, "weight", of: "binary_cross_entropy_with_logits")
         try requireConstant(posWeight, "pos_weight", of: "binary_cross_entropy_with_logits")
