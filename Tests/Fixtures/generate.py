@@ -675,6 +675,14 @@ program("nll-unbatched-one-target-none", [
     {"out": "l", "op": "nll_loss", "inputs": ["x", {"op": "tensor", "attrs": {"data": [1], "dtype": "int64"}}], "attrs": {"reduction": "none"}},
     {"op": "backward", "inputs": [{"op": "sum", "inputs": ["l"]}]}],
     ["x", "l"], message="size mismatch (got input: [3], target: [1])")
+program("sub-bool-number-error", [
+    leaf("x", [1.0, 2.0]),
+    {"out": "y", "op": "sub", "inputs": ["x", True]}],
+    ["x"], message="Subtraction, the `-` operator, with a bool tensor is not supported")
+program("rsub-bool-number-error", [
+    leaf("x", [1.0, 2.0]),
+    {"out": "y", "op": "rsub", "inputs": ["x", True]}],
+    ["x"], message="Subtraction, the `-` operator, with a bool tensor is not supported")
 program("view-inplace-saved-view-error", [
     leaf("x", [1.0, 2.0, 3.0]), {"out": "y", "op": "mul", "inputs": ["x", "x"]},
     {"out": "v", "op": "index", "inputs": ["y"], "attrs": {"index": [sl(0, 2)]}},

@@ -141,7 +141,8 @@ extension Kernels {
         types.add(a)
         types.add(s, defaultFloat: a.context.defaultDType)
         let dtype = computeType(op, types, a.context)
-        if op == .sub { try checkSubtraction(a.dtype, dtype) }
+        // the number takes part as a wrapped tensor: True is a bool one
+        if op == .sub { try checkSubtraction(a.dtype, s.wrappedDType(defaultFloat: a.context.defaultDType)) }
         try checkKernel(op, dtype, scalar: s, scalarFirst: scalarFirst, alpha: alpha)
         let out = try Tensor.pointwiseOutput(a.shape, dtype, a.context, a)
         let x = try a.converted(to: dtype)

@@ -32,7 +32,7 @@ extension Tensor {
 
     /// `x.sub_(number, alpha)`. Backward: SubBackward0.
     public func sub_(_ other: Scalar, alpha: Scalar = 1) throws(TensorError) {
-        let otherType: DType = if case .bool = other { .bool } else { .int64 }   // a wrapped number's kind
+        let otherType = other.wrappedDType(defaultFloat: context.defaultDType)   // a wrapped number's
         try inPlace(operands: [], kernelChecks: { () throws(TensorError) in try Kernels.checkSubtraction(self.dtype, otherType) }) {
             (x) throws(TensorError) in try x.sub(other, alpha: alpha)
         }
