@@ -179,11 +179,10 @@ public final class Tensor {
     /// The counter to share with an alias: nil means the storage's.
     var sharedVersionCounter: VersionCounter? { ownVersionCounter }
 
-    /// True when nothing else can see this tensor's elements: a fresh, contiguous, whole
-    /// storage held by this tensor alone. Such a gradient can become a `.grad` without a copy.
-    func ownsItsStorage() -> Bool {
-        isContiguous && offset == 0 && viewBase == nil && ownVersionCounter == nil
-            && count * dtype.byteWidth == storage.byteCount && isKnownUniquelyReferenced(&storage)
+    /// True when nothing else can see this tensor's elements: it is dense (in any order of its
+    /// dimensions) and no other tensor holds its storage (a view holds its base's).
+    func isDenseSoleOwner() -> Bool {
+        isNonOverlappingAndDense && isKnownUniquelyReferenced(&storage)
     }
 
     /// `is_leaf`: true for tensors no recorded op produced.

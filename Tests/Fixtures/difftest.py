@@ -60,7 +60,13 @@ def random_program(r):
     for _ in range(r.randint(1, 3)):
         name = fresh()
         shape = r.choice(SHAPES)
-        steps.append({"out": name, "op": "tensor", "attrs": {**literal(shape, r, positive), "requires_grad": True}})
+        if len(shape) == 2 and r.random() < 0.2:
+            # a non-contiguous leaf (a detached transpose): its .grad takes the leaf's strides
+            data = literal(shape[::-1], r, positive)
+            steps.append({"out": name, "op": "detach", "inputs": [{"op": "t", "inputs": [{"op": "tensor", "attrs": data}]}]})
+            steps.append({"op": "requires_grad_", "inputs": [name]})
+        else:
+            steps.append({"out": name, "op": "tensor", "attrs": {**literal(shape, r, positive), "requires_grad": True}})
         names.append(name)
     if r.random() < 0.3:
         # an integer or boolean tensor among the operands: type promotion, integer kernels
@@ -237,7 +243,22 @@ def random_program(r):
             total = {"op": "add", "inputs": [total, u]}
         steps.append({"op": "backward", "inputs": [total]})
     else:
-        steps.append({"op": "backward", "inputs": [loss]})
+        create_graph = r.random() < 0.2
+        steps.append({"op": "backward", "inputs": [loss], **({"attrs": {"create_graph": True}} if create_graph else {})})
+        if r.random() < 0.5:
+            # then use a leaf's .grad: its layout, its version counter, its history under create_graph
+            leaf = r.choice([s["out"] for s in steps if s.get("op") in ("tensor", "detach") and s["out"] in names[:3]])
+            grad = leaf + ".grad"
+            use = r.choice(["view", "mul", "version"])
+            if use == "view":
+                steps.append({"out": "gview", "op": "view", "inputs": [grad, -1]})
+            elif use == "mul":
+                steps.append({"out": "gmul", "op": "mul", "inputs": [grad, 2]})
+            else:
+                steps.append({"out": "gw", "op": "ones_like", "inputs": [grad], "attrs": {"requires_grad": True}})
+                steps.append({"out": "gz", "op": "sum", "inputs": [{"op": "mul", "inputs": [grad, "gw"]}]})
+                steps.append({"op": "mul_", "inputs": [grad, 2]})
+                steps.append({"op": "backward", "inputs": ["gz"]})
     dtype = "float32" if r.random() < 0.25 else "float64"
     return {"dtype": dtype, "steps": steps, "graph": True}
 

@@ -538,6 +538,76 @@ for name, inner, versions in [
         {"op": "backward", "inputs": ["z"]}],
         ["x", "w"], message=versions,
         about="gradients meeting at a node: summed in place when nothing else holds the buffered one, as x.grad's version shows")
+# AccumulateGrad as torch's: a gradient is stolen only when nothing else holds it and it is laid out
+# as the leaf is (the gradient layout contract); else it is copied into the leaf's layout with
+# copy_ (x.grad's version is then 1; under create_graph its grad_fn is CopyBackwards).
+for name, make, seed, versions in [
+        ("grad-version-copied-expanded", None, None, "version 2; expected version 1"),
+        ("grad-version-copied-held-seed", {"out": "v", "op": "ones", "attrs": {"shape": [3]}}, "v", "version 2; expected version 1"),
+        ("grad-version-stolen", None, 2, "version 1; expected version 0")]:
+    program(name, [
+        leaf("x", [1.0, 2.0, 3.0]),
+        *([make] if make else []),
+        {"op": "backward", "inputs": [{"op": "sum", "inputs": ["x" if seed is None else {"op": "mul", "inputs": ["x", seed]}]}]
+         if seed != "v" else ["x", "v"]},
+        leaf("w", [1.0, 1.0, 1.0]),
+        {"out": "z", "op": "sum", "inputs": [{"op": "mul", "inputs": ["x.grad", "w"]}]},
+        {"op": "mul_", "inputs": ["x.grad", 2]},
+        {"op": "backward", "inputs": ["z"]}],
+        ["x", "w"], message=versions,
+        about="x.grad stolen or copied as torch's AccumulateGrad decides, as its version counter shows")
+program("grad-version-summed-in-place-permuted", [
+    leaf("x", [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]),
+    {"out": "a", "op": "t", "inputs": ["x"]},
+    {"op": "backward", "inputs": [{"op": "add", "inputs": [{"op": "sum", "inputs": [{"op": "exp", "inputs": ["a"]}]},
+                                                          {"op": "sum", "inputs": [{"op": "exp", "inputs": ["a"]}]}]}]},
+    leaf("w", [[1.0, 1.0, 1.0], [1.0, 1.0, 1.0]]),
+    {"out": "z", "op": "sum", "inputs": [{"op": "mul", "inputs": ["x.grad", "w"]}]},
+    {"op": "mul_", "inputs": ["x.grad", 2]},
+    {"op": "backward", "inputs": ["z"]}],
+    ["x", "w"], message="version 2; expected version 1",
+    about="a buffered gradient laid out as a transpose (dense) takes the next in place, as torch's can_accumulate_inplace allows")
+program("grad-stolen-view-shares-seed", [
+    {"out": "x", "op": "ones", "attrs": {"shape": [4], "requires_grad": True}},
+    {"out": "y", "op": "view", "inputs": ["x"], "attrs": {"shape": [2, 2]}},
+    {"out": "v", "op": "ones", "attrs": {"shape": [2, 2]}},
+    {"op": "backward", "inputs": ["y", "v"]},
+    {"op": "backward", "inputs": ["y", "v"]}],
+    ["x", "v"], about="torch steals the view ViewBackward0 makes of the seed: x.grad shares v's elements, so accumulating changes v")
+TRANSPOSED_LEAF = [{"out": "x", "op": "detach", "inputs": [{"op": "t", "inputs": [{"op": "ones", "attrs": {"shape": [3, 2]}}]}]},
+                   {"op": "requires_grad_", "inputs": ["x"]}]
+program("grad-layout-transposed-leaf-error", [
+    *TRANSPOSED_LEAF,
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": ["x"]}]},
+    {"out": "g", "op": "view", "inputs": ["x.grad"], "attrs": {"shape": [-1]}}],
+    ["x", "g"], message="view size is not compatible with input tensor's size and stride",
+    about="a transposed leaf's .grad has the leaf's strides (torch's clone_obey_contract), so view(-1) fails")
+program("grad-layout-transposed-leaf-stolen-error", [
+    *TRANSPOSED_LEAF,
+    {"op": "backward", "inputs": [{"op": "exp", "inputs": ["x"]}, {"op": "ones", "attrs": {"shape": [2, 3]}}]},
+    {"out": "g", "op": "view", "inputs": ["x.grad"], "attrs": {"shape": [-1]}}],
+    ["x", "g"], message="view size is not compatible with input tensor's size and stride")
+program("grad-layout-strided-leaf", [
+    {"out": "x", "op": "detach", "inputs": [{"op": "index", "inputs": [{"op": "ones", "attrs": {"shape": [3, 4]}}], "attrs": {"index": [sl(), sl(0, 4, 2)]}}]},
+    {"op": "requires_grad_", "inputs": ["x"]},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": [{"op": "exp", "inputs": ["x"]}]}]},
+    {"out": "g", "op": "view", "inputs": ["x.grad"], "attrs": {"shape": [-1]}}],
+    ["x", "g"], about="a leaf with gaps gets a row-major .grad")
+for name, leaf_steps in [("grad-create-graph-copy-backwards", [leaf("x", [[1.0, 2.0], [3.0, 4.0]])]),
+                         ("grad-create-graph-copy-backwards-transposed-leaf", TRANSPOSED_LEAF)]:
+    program(name, [
+        *leaf_steps,
+        {"op": "backward", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["x", "x"]}]}], "attrs": {"create_graph": True}},
+        {"out": "g", "op": "mul", "inputs": ["x.grad", 1]},
+        {"out": "r", "op": "reshape", "inputs": ["x.grad"], "attrs": {"shape": [-1]}}],
+        ["g", "r"], about="under create_graph x.grad is copied into the leaf's layout by copy_: its grad_fn is CopyBackwards")
+program("retain-grad-create-graph-row-major", [
+    leaf("x", [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]),
+    {"out": "y", "op": "mul", "inputs": ["x", 2]},
+    {"op": "retain_grad", "inputs": ["y"]},
+    {"op": "backward", "inputs": ["y", {"op": "t", "inputs": [{"op": "ones", "attrs": {"shape": [3, 2]}}]}], "attrs": {"create_graph": True}},
+    {"out": "g", "op": "view", "inputs": ["y.grad"], "attrs": {"shape": [-1]}}],
+    ["g"], about="retain_grad clones the first gradient row-major (CloneBackward0 under create_graph)")
 program("clamp-inplace-integer-error", [
     {"out": "x", "op": "tensor", "attrs": {"data": [1, 2, 3], "dtype": "int64"}},
     {"op": "clamp_", "inputs": ["x"], "attrs": {"min": -0.5, "max": 1.5}}],

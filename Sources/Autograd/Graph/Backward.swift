@@ -142,8 +142,9 @@ struct BackwardWalk {
     }
 
     /// Adds a validated gradient into the input buffer slot of `edge`: torch's
-    /// `InputBuffer::add`. A buffered gradient only the buffer holds takes the new one in place,
-    /// unless create_graph must record the sum.
+    /// `InputBuffer::add`. A buffered gradient only the buffer holds, dense and alone on its
+    /// storage (torch's `can_accumulate_inplace`), takes the new one in place, unless
+    /// create_graph must record the sum.
     private func add(_ grad: Tensor, to edge: Edge) throws(TensorError) {
         let node = edge.node, nr = edge.inputNr
         if node.buffer.isEmpty {
@@ -158,7 +159,7 @@ struct BackwardWalk {
             return
         }
         node.buffer[nr] = nil
-        if !createGraph && isKnownUniquelyReferenced(&existing) && existing.ownsItsStorage() {
+        if !createGraph && isKnownUniquelyReferenced(&existing) && existing.isDenseSoleOwner() {
             try existing.addInPlaceUnchecked(grad)
         } else {
             existing = try existing.add(grad)
@@ -262,8 +263,10 @@ struct BackwardWalk {
         }
     }
 
-    /// torch's `AccumulateGrad`: the first gradient is stolen when nothing else holds it (else
-    /// cloned); later ones are added in place, or out of place under `create_graph`.
+    /// torch's `AccumulateGrad`: the first gradient is stolen when nothing else holds it and it
+    /// is laid out as the leaf is (torch's gradient layout contract), else copied into the
+    /// leaf's layout (`clone_obey_contract`); later ones are added in place, or out of place
+    /// under `create_graph`.
     private func accumulate(_ grad: inout Tensor, into leaf: Tensor) throws(TensorError) {
         if let existing = leaf.grad {
             if createGraph {
@@ -271,13 +274,33 @@ struct BackwardWalk {
             } else {
                 try existing.addInPlaceUnchecked(grad)
             }
+        } else if !createGraph && isKnownUniquelyReferenced(&grad) && Self.obeysLayoutContract(grad, of: leaf) {
+            // torch stores `new_grad.detach()`: the same elements and version counter
+            leaf.grad = grad.viewBase == nil && !grad.requiresGrad ? grad : grad.detach()
         } else {
-            if !createGraph && isKnownUniquelyReferenced(&grad) && grad.ownsItsStorage() {
-                leaf.grad = grad
-            } else {
-                leaf.grad = try createGraph ? grad.clone() : grad.detachedCopy()
-            }
+            leaf.grad = try Self.cloneObeyingContract(grad, of: leaf)
         }
+    }
+
+    /// torch's `obeys_layout_contract`: a gradient may become a dense leaf's `.grad` as it is
+    /// when its strides are the leaf's (size-1 dimensions aside, unless broadcast), any other
+    /// leaf's when it is contiguous.
+    private static func obeysLayoutContract(_ grad: Tensor, of leaf: Tensor) -> Bool {
+        guard leaf.isNonOverlappingAndDense else { return grad.isContiguous }
+        for d in 0..<grad.rank {
+            if grad.shape[d] != 1 ? grad.strides[d] != leaf.strides[d] : grad.strides[d] == 0 { return false }
+        }
+        return true
+    }
+
+    /// torch's `clone_obey_contract`: a new tensor with a dense leaf's sizes and strides, the
+    /// gradient copied in (`copy_`: recorded as CopyBackwards under create_graph, version 1),
+    /// or a row-major clone for any other leaf.
+    private static func cloneObeyingContract(_ grad: Tensor, of leaf: Tensor) throws(TensorError) -> Tensor {
+        guard leaf.isNonOverlappingAndDense else { return try grad.clone(contiguous: true) }
+        let out = try Tensor.uninitialized(leaf.shape, leaf.dtype, leaf.context, strides: leaf.strides, rowMajor: false)
+        try out.copy_(grad)
+        return out
     }
 
     /// retain_grad: a non-leaf output of `node` keeps the gradient arriving for it.
@@ -290,7 +313,7 @@ struct BackwardWalk {
                 if let existing = tensor.grad {
                     tensor.grad = try existing.add(grad)
                 } else {
-                    tensor.grad = try createGraph ? grad.clone() : grad.detachedCopy()
+                    tensor.grad = try grad.clone(contiguous: true)   // torch's hook: a row-major clone
                 }
             }
         }
