@@ -321,7 +321,11 @@ struct ProgramDecoder {
         func walk(_ any: Any, _ path: String) throws -> [Int] {
             switch JSON(any) {
             case .bool(let b): values.append(b ? 1 : 0); return []
-            case .integer(let i): values.append(Double(i)); allBoolean = false; return []
+            case .integer(let i):
+                // a zero keeps its sign: `-0.0` in a literal is torch's negative zero
+                values.append(i == 0 ? (any as? NSNumber)?.doubleValue ?? 0 : Double(i))
+                allBoolean = false
+                return []
             case .float(let d): values.append(d); allBoolean = false; return []
             case .string("NaN"): values.append(.nan); allBoolean = false; return []
             case .string("Infinity"): values.append(.infinity); allBoolean = false; return []

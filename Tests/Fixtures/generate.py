@@ -608,6 +608,48 @@ program("retain-grad-create-graph-row-major", [
     {"op": "backward", "inputs": ["y", {"op": "t", "inputs": [{"op": "ones", "attrs": {"shape": [3, 2]}}]}], "attrs": {"create_graph": True}},
     {"out": "g", "op": "view", "inputs": ["y.grad"], "attrs": {"shape": [-1]}}],
     ["g"], about="retain_grad clones the first gradient row-major (CloneBackward0 under create_graph)")
+# Special values as torch computes them (found by probing every op with ±inf, NaN, ±0, 1e±30).
+def f32(name, data):
+    return {"out": name, "op": "tensor", "attrs": {"data": data, "dtype": "float32", "requires_grad": True}}
+
+
+def backward_sum(*names):
+    total = {"op": "sum", "inputs": [names[0]]}
+    for n in names[1:]:
+        total = {"op": "add", "inputs": [total, {"op": "sum", "inputs": [n]}]}
+    return {"op": "backward", "inputs": [total]}
+
+
+program("special-negative-zero-literal", [
+    leaf("x", [-0.0, 0.0, 2.0]), {"out": "r", "op": "reciprocal", "inputs": ["x"]},
+    {"out": "s", "op": "sqrt", "inputs": ["x"]}, backward_sum("s")],
+    ["x", "r", "s"], about="-0.0 in a tensor literal keeps its sign: reciprocal gives -inf, sqrt's gradient -inf")
+program("special-softplus-backward-denormal", [
+    f32("x", [-100.0, -88.8, -30.0, 0.0, 30.0]), {"out": "y", "op": "softplus", "inputs": ["x"]}, backward_sum("y")],
+    ["x", "y"], about="softplus_backward as torch's kernel: grad * z / (z + 1), z = exp(beta x): denormal gradients, not 0")
+program("special-gelu-float32-infinity", [
+    f32("x", [1.0, "Infinity", "-Infinity"]), f32("one", ["Infinity"]),
+    {"out": "y", "op": "gelu", "inputs": ["x"]}, {"out": "z", "op": "gelu", "inputs": ["one"]},
+    {"out": "t", "op": "gelu", "inputs": [{"op": "t", "inputs": [{"op": "tensor", "attrs": {"data": [["Infinity", 1.0], [2.0, 3.0]], "dtype": "float32"}}]}]}],
+    ["y", "z", "t"], about="torch's vectorized float32 gelu (contiguous, two elements or more) gives NaN for +inf, its scalar loop +inf")
+program("special-std-float32-large", [
+    f32("x", [1e30, 0.0, 1.5]), f32("w", [[1e30, -1e30], [1.0, 2.0]]),
+    {"out": "s", "op": "std", "inputs": ["x"]}, {"out": "v", "op": "var", "inputs": ["x"]},
+    {"out": "sd", "op": "std", "inputs": ["w"], "attrs": {"dim": 1}}, backward_sum("s", "sd")],
+    ["x", "w", "s", "v", "sd"], about="std is computed in double and rounded once: finite for float32 1e30s whose variance overflows")
+program("special-norm-float32-overflow", [
+    f32("x", [1e30, 3.0, 1.5]), f32("one", [1e30]), f32("m", [[1e30], [2.0]]),
+    {"out": "n", "op": "norm", "inputs": ["x"]}, {"out": "n1", "op": "norm", "inputs": ["one"]},
+    {"out": "nm", "op": "norm", "inputs": ["m"], "attrs": {"dim": 1}},
+    {"out": "n3", "op": "norm", "inputs": ["x"], "attrs": {"p": 3}}, backward_sum("n", "n1", "nm")],
+    ["x", "one", "m", "n", "n1", "nm", "n3"],
+    about="float32 norms accumulate in float32 (1e30 squared overflows), but a reduction over size-1 dims is abs")
+program("special-div-floor-infinity", [
+    leaf("a", ["Infinity", "-Infinity", -2.0, 2.0, 5.0, -0.0, "NaN", 7.0]),
+    leaf("b", [2.0, 2.0, "Infinity", "-Infinity", 0.0, 3.0, 1.0, -2.0]),
+    {"out": "q", "op": "div", "inputs": ["a", "b"], "attrs": {"rounding_mode": "floor"}},
+    {"out": "r", "op": "div", "inputs": ["a", 2], "attrs": {"rounding_mode": "floor"}}],
+    ["q", "r"], about="floor division as torch's div_floor_floating: inf // 2 is NaN, -2 // inf is -1")
 program("clamp-inplace-integer-error", [
     {"out": "x", "op": "tensor", "attrs": {"data": [1, 2, 3], "dtype": "int64"}},
     {"op": "clamp_", "inputs": ["x"], "attrs": {"min": -0.5, "max": 1.5}}],

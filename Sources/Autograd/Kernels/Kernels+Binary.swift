@@ -40,6 +40,20 @@ extension FloatingElement {
     @inline(__always)
     static func propagatingMin(_ x: Self, _ y: Self) -> Self { x.isNaN || y.isNaN ? .nan : Swift.min(x, y) }
 
+    /// torch's `div_floor_floating`: through `fmod`, so that an infinite dividend gives NaN and
+    /// a negative finite one over +infinity gives -1, as Python's `//` does.
+    @inline(__always)
+    static func floorDivide(_ a: Self, _ b: Self) -> Self {
+        if b == 0 { return a / b }
+        let mod = a.truncatingRemainder(dividingBy: b)
+        var div = (a - mod) / b
+        if mod != 0 && (b < 0) != (mod < 0) { div -= 1 }
+        guard div != 0 else { return Self(signOf: a / b, magnitudeOf: 0) }
+        var floored = div.rounded(.down)
+        if div - floored > 0.5 { floored += 1 }
+        return floored
+    }
+
     @inline(__always)
     static func apply(_ op: BinaryOp, _ x: Self, _ y: Self) -> Self {
         switch op {
@@ -50,7 +64,7 @@ extension FloatingElement {
         case .pow: cPow(x, y)
         case .maximum: propagatingMax(x, y)
         case .minimum: propagatingMin(x, y)
-        case .floorDivide: (x / y).rounded(.down)
+        case .floorDivide: floorDivide(x, y)
         case .truncDivide: (x / y).rounded(.towardZero)
         }
     }

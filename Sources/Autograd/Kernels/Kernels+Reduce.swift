@@ -257,8 +257,11 @@ extension Kernels {
         return index
     }
 
-    /// Variance over `dims` with `correction` (Bessel's for 1), two-pass for accuracy.
-    static func variance(_ x: Tensor, dims: [Int]?, correction: Double, keepDim: Bool) throws(TensorError) -> Tensor {
+    /// Variance over `dims` with `correction` (Bessel's for 1), two-pass for accuracy, or with
+    /// `squareRoot` the standard deviation: computed in double and rounded once, as torch's
+    /// `std_var` kernels do (a float32 std of 1e30s is finite, its variance is not).
+    static func variance(_ x: Tensor, dims: [Int]?, correction: Double, keepDim: Bool,
+                         squareRoot: Bool = false) throws(TensorError) -> Tensor {
         let layout = try ReductionLayout(x, dims: dims)
         let out = try Tensor.uninitialized(layout.outputShape(keepDim: keepDim), x.dtype, x.context)
         func run<T: FloatingElement>(_: T.Type) {
@@ -268,7 +271,8 @@ extension Kernels {
                 let mean = blockSum(block) / n
                 var ss = 0.0
                 for v in block { let d = Double(v) - mean; ss += d * d }
-                o[i] = T(ss / Swift.max(0, n - correction))
+                let variance = ss / Swift.max(0, n - correction)
+                o[i] = T(squareRoot ? variance.squareRoot() : variance)
             }
         }
         if x.dtype == .float32 { run(Float.self) } else { run(Double.self) }
@@ -288,21 +292,29 @@ extension Kernels {
             throw fail("linalg.vector_norm cannot compute the \(name) norm on an empty tensor because the operation does not have an identity")
         }
         let out = try Tensor.uninitialized(layout.outputShape(keepDim: keepDim), x.dtype, x.context)
+        // accumulated in the tensor's dtype, as torch's norm kernels do (float32 squares of
+        // 1e30 overflow to an infinite norm there too)
         func run<T: FloatingElement>(_: T.Type) {
             let o = out.pointer(T.self)
             layout.forEachBlock(T.self) { i, block in
-                var r = 0.0
-                switch p {
-                case 2: for v in block { r += Double(v) * Double(v) }; r = r.squareRoot()
-                case 1: for v in block { r += Swift.abs(Double(v)) }
-                case 0: for v in block where v != 0 { r += 1 }
-                case .infinity: r = block.reduce(0.0) { Double.propagatingMax($0, Swift.abs(Double($1))) }
-                case -.infinity: r = block.reduce(Double.infinity) { Double.propagatingMin($0, Swift.abs(Double($1))) }
-                default:
-                    for v in block { r += Double.pow(Swift.abs(Double(v)), p) }
-                    r = Double.pow(r, 1 / p)
+                if block.count == 1 {
+                    // torch reduces over size-1 dims as `abs` (`ne(0)` for p = 0), nothing squared
+                    o[i] = p == 0 ? (block[0] != 0 ? 1 : 0) : Swift.abs(block[0])
+                    return
                 }
-                o[i] = T(r)
+                var r: T = 0
+                switch p {
+                case 2: for v in block { r += v * v }; r = r.squareRoot()
+                case 1: for v in block { r += Swift.abs(v) }
+                case 0: for v in block where v != 0 { r += 1 }
+                case .infinity: r = block.reduce(0) { T.propagatingMax($0, Swift.abs($1)) }
+                case -.infinity: r = block.reduce(T.infinity) { T.propagatingMin($0, Swift.abs($1)) }
+                default:
+                    let q = T(p)
+                    for v in block { r += T.pow(Swift.abs(v), q) }
+                    r = T.pow(r, 1 / q)
+                }
+                o[i] = r
             }
         }
         if x.dtype == .float32 { run(Float.self) } else { run(Double.self) }

@@ -60,6 +60,10 @@ extension Kernels {
         let out = try Tensor.pointwiseOutput(x.shape, dtype, x.context, x)
         let input = try x.converted(to: dtype)
         switch dtype {
+        case .float32 where op == .gelu && input.isContiguous && input.count > 1:
+            // torch's vectorized float kernel (a contiguous input of two elements or more)
+            // answers NaN for gelu(+inf); its scalar loop answers +inf
+            Loop.map(out, input) { (v: Float) in v == .infinity ? .nan : Float.apply(.gelu, v) }
         case .float32: floating(op, out, input, Float.self)
         case .float64: floating(op, out, input, Double.self)
         case .int64:

@@ -62,12 +62,15 @@ extension Tensor {
         return out
     }
 
-    /// `softplus_backward(grad, self, beta, threshold)`: `grad * sigmoid(beta x)`, and `grad` where
+    /// `softplus_backward(grad, self, beta, threshold)`: `grad * z / (z + 1)` with `z = exp(beta x)`, and `grad` where
     /// `beta x > threshold`. Backward: SoftplusBackwardBackward0.
     func softplusBackward(_ x: Tensor, beta: Scalar, threshold: Scalar) throws(TensorError) -> Tensor {
         let (out, node) = try backwardFunction(softplusBackwardRule, [x]) { () throws(TensorError) in
+            // torch's kernel: z = exp(x * beta); grad * z / (z + 1) (not a sigmoid, whose
+            // exp(-x) overflows where torch's result is a denormal)
             let scaled = try x.mul(beta)
-            return try Tensor.where(try Kernels.compare(.gt, scaled, threshold), self, try mul(try scaled.sigmoid()))
+            let z = try scaled.exp()
+            return try Tensor.where(try Kernels.compare(.gt, scaled, threshold), self, try mul(z).div(try z.add(1)))
         }
         node?.attributes.scalar = beta
         node?.attributes.scalar2 = threshold

@@ -137,8 +137,7 @@ extension Tensor {
     /// `torch.std(x, dim, correction, keepdim)`. Backward: StdBackward0.
     public func standardDeviation(dims: [Int]? = nil, correction: Double = 1, keepDim: Bool = false) throws(TensorError) -> Tensor {
         try requireStdVarType()
-        let variance = try Kernels.variance(self, dims: dims, correction: correction, keepDim: keepDim)
-        let out = try Kernels.unary(.sqrt, variance)
+        let out = try Kernels.variance(self, dims: dims, correction: correction, keepDim: keepDim, squareRoot: true)
         if let node = try recordReduction(stdRule, dims: dims ?? [], keepDim: keepDim, out) {
             node.save(self)
             node.saveResult(out)
