@@ -650,6 +650,17 @@ program("special-div-floor-infinity", [
     {"out": "q", "op": "div", "inputs": ["a", "b"], "attrs": {"rounding_mode": "floor"}},
     {"out": "r", "op": "div", "inputs": ["a", 2], "attrs": {"rounding_mode": "floor"}}],
     ["q", "r"], about="floor division as torch's div_floor_floating: inf // 2 is NaN, -2 // inf is -1")
+program("special-float32-sum-prod-in-dtype", [
+    f32("x", [3e38, 3e38, -3e38]), f32("p", [[1e30, 1e30, 1e-45], [0.5, 1e-45, 2.0]]),
+    {"out": "s", "op": "sum", "inputs": ["x"]}, {"out": "m", "op": "mean", "inputs": ["x"]},
+    {"out": "q", "op": "prod", "inputs": ["p"], "attrs": {"dim": 1}}, backward_sum("q")],
+    ["s", "m", "q", "p"], about="float32 sums and products accumulate in float32, as torch's: 3e38 + 3e38 overflows, 0.5 * 1e-45 underflows")
+program("special-log-softmax-tied-huge", [
+    leaf("x", [[1e30, 1e30, -100.0], [1.0, 2.0, 3.0]]),
+    {"out": "l", "op": "log_softmax", "inputs": ["x"], "attrs": {"dim": 1}},
+    {"out": "c", "op": "cross_entropy", "inputs": ["x", {"op": "tensor", "attrs": {"data": [2, 0], "dtype": "int64"}}]},
+    backward_sum("c")],
+    ["l", "c", "x"], about="log_softmax as (x - max) - log(sum): log(2) survives next to a max of 1e30")
 program("clamp-inplace-integer-error", [
     {"out": "x", "op": "tensor", "attrs": {"data": [1, 2, 3], "dtype": "int64"}},
     {"op": "clamp_", "inputs": ["x"], "attrs": {"min": -0.5, "max": 1.5}}],

@@ -87,8 +87,28 @@ enum ReduceOp {
 }
 
 extension Kernels {
-    /// Sums a block: floats accumulate in double with four partial sums, which is at least as
-    /// accurate as torch's cascade summation.
+    /// Sums a block in its own dtype, as torch's `sum` does (a float32 sum of 3e38s overflows
+    /// there too): four partial sums over chunks of up to 64 elements, chunks added pairwise,
+    /// which keeps the rounding error near that of torch's cascade summation.
+    static func elementSum<T: FloatingElement>(_ block: UnsafeBufferPointer<T>) -> T {
+        let n = block.count
+        if n > 64 {
+            let half = n / 2
+            return elementSum(UnsafeBufferPointer(rebasing: block[..<half]))
+                + elementSum(UnsafeBufferPointer(rebasing: block[half...]))
+        }
+        var s0: T = 0, s1: T = 0, s2: T = 0, s3: T = 0
+        var i = 0
+        while i + 4 <= n {
+            s0 += block[i]; s1 += block[i + 1]; s2 += block[i + 2]; s3 += block[i + 3]
+            i += 4
+        }
+        while i < n { s0 += block[i]; i += 1 }
+        return (s0 + s1) + (s2 + s3)
+    }
+
+    /// Sums a block in double with four partial sums (a mean for the variance, which torch
+    /// computes in double too).
     @inline(__always)
     static func blockSum<T: FloatingElement>(_ block: UnsafeBufferPointer<T>) -> Double {
         var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
@@ -178,11 +198,11 @@ extension Kernels {
         let o = out.pointer(T.self)
         layout.forEachBlock(T.self) { i, block in
             switch op {
-            case .sum: o[i] = T(blockSum(block))
+            case .sum: o[i] = elementSum(block)
             case .prod:
-                var r = 1.0
-                for v in block { r *= Double(v) }
-                o[i] = T(r)
+                var r: T = 1   // in the dtype, as torch's: float32 products overflow and underflow
+                for v in block { r *= v }
+                o[i] = r
             case .max:
                 var m = block[0]
                 for v in block where v > m || v.isNaN { m = v; if v.isNaN { break } }
@@ -356,8 +376,10 @@ extension Kernels {
                 var s = 0.0
                 for v in block { s += Double.exp(Double(v) - m) }
                 if log {
-                    let lse = m + Double.log(s)
-                    for k in 0..<block.count { row[k] = T(Double(block[k]) - lse) }
+                    // torch's order, (x - max) - log(sum): x - (max + log(sum)) would lose the
+                    // log of the sum next to a huge max
+                    let logSum = Double.log(s)
+                    for k in 0..<block.count { row[k] = T((Double(block[k]) - m) - logSum) }
                 } else {
                     for k in 0..<block.count { row[k] = T(Double.exp(Double(block[k]) - m) / s) }
                 }
