@@ -63,7 +63,9 @@ func powBackwardExponent(_ grad: Tensor, base: Scalar, _ exponent: Tensor, _ res
 func extremumBackward(_ grad: Tensor, _ a: Tensor, _ b: Tensor, losing: CompareOp) throws(TensorError) -> Tensor {
     let tie = try Kernels.compare(.eq, a, b)
     let halved = try Tensor.where(tie, try grad.div(2), grad)
-    return try halved.maskedFill(try Kernels.compare(losing, a, b), 0)
+    let out = try halved.maskedFill(try Kernels.compare(losing, a, b), 0)
+    out.bumpVersion()   // torch fills its where() result in place (masked_fill_): version 1
+    return out
 }
 
 /// gelu'(x): `Φ(x) + x φ(x)`, or the derivative of the tanh approximation
@@ -153,7 +155,9 @@ func clampTensorBackward(_ grad: Tensor, _ c: Node, input: Int) throws(TensorErr
     Loop.map(weights, try x.converted(to: .float64), try (lo ?? x).converted(to: .float64), try (hi ?? bound).converted(to: .float64)) {
         (x: Double, l: Double, h: Double) in share(x, l, h)
     }
-    return try grad.mul(try weights.converted(to: grad.dtype))
+    let out = try grad.mul(try weights.converted(to: grad.dtype))
+    out.bumpVersion()   // torch's formula writes its result in place once: version 1
+    return out
 }
 
 /// torch's `sum_backward`: the reduced dims put back (unsqueeze unless keepdim), expanded.
@@ -204,7 +208,16 @@ func evenlyDistributeBackward(_ grad: Tensor, _ x: Tensor, _ result: Tensor) thr
     let mask = isNaN ? try Kernels.compare(.ne, x, x) : try Kernels.compare(.eq, x, result)
     let count = try mask.sum()
     let share = try grad.div(count)
-    return try Tensor.where(mask, share, try grad.zeroScalar())
+    let out = try Tensor.where(mask, share, try grad.zeroScalar())
+    out.bumpVersion()   // torch fills zeros_like(input) in place (masked_fill_): version 1
+    return out
+}
+
+/// torch's `index_backward`: the gradient added into zeros at the indexed positions.
+func indexBackward(_ grad: Tensor, _ plan: AdvancedIndex) throws(TensorError) -> Tensor {
+    let out = try grad.indexPutIntoZeros(plan)
+    out.bumpVersion()   // torch writes into zeros_like(self) in place (_index_put_impl_): version 1
+    return out
 }
 
 /// torch's `value_selecting_reduction_backward`: the gradient goes to the selected index.
@@ -216,7 +229,11 @@ func selectingReductionBackward(_ grad: Tensor, _ c: Node) throws(TensorError) -
         g = try g.unsqueeze(d)
         indices = indices.rawUnsqueeze(d)
     }
-    return try g.scatterIntoZeros(shape: shape, dim: d, index: indices)
+    let out = try g.scatterIntoZeros(shape: shape, dim: d, index: indices)
+    // torch's zeros(sizes).scatter_(dim, indices, grad) leaves its result at version 2
+    out.bumpVersion()
+    out.bumpVersion()
+    return out
 }
 
 /// amax/amin: the gradient is shared evenly among the elements equal to the result.
@@ -392,24 +409,39 @@ func bceWithLogitsBackward(_ grad: Tensor, _ c: Node, target: Bool) throws(Tenso
     let hasWeight = c.attributes.integers[1] == 1, hasPosWeight = c.attributes.integers[2] == 1
     let weight = hasWeight ? try c.saved(2) : nil
     let posWeight = hasPosWeight ? try c.saved(hasWeight ? 3 : 2) : nil
-    var out: Tensor
+    // torch's formulas write their result in place (sub_, mul_, div_): count the writes, for
+    // the version counter of the gradient they return
+    let inPlace = !grad.context.isGradEnabled   // the input's formula goes out of place under create_graph
+    var out: Tensor, writes: Int
     if target {
         if let posWeight {
             // log_sigmoid(-x) - pw * log_sigmoid(x), with log_sigmoid(z) = -softplus(-z)
             let logSigmoidNegative = try x.softplus().neg()
             let logSigmoid = try x.neg().softplus().neg()
             out = try logSigmoidNegative.sub(try logSigmoid.mul(posWeight)).mul(grad)
+            writes = 2
         } else {
             out = try x.neg().mul(grad)
+            writes = 0
         }
-    } else if let posWeight {
-        let pt = try posWeight.mul(t)
-        out = try pt.add(1).sub(t).mul(try x.sigmoid()).sub(pt).mul(grad)
+        if weight != nil { writes += 1 }
     } else {
-        out = try x.sigmoid().sub(t).mul(grad)
+        if let posWeight {
+            let pt = try posWeight.mul(t)
+            out = try pt.add(1).sub(t).mul(try x.sigmoid()).sub(pt).mul(grad)
+            writes = inPlace ? 4 : 0
+        } else {
+            out = try x.sigmoid().sub(t).mul(grad)
+            writes = inPlace ? 2 : 0
+        }
+        if weight != nil && inPlace { writes += 1 }
     }
     if let weight { out = try out.mul(weight) }
-    if reduction == .mean { out = try out.divScalar(.int(Int64(x.count))) }
+    if reduction == .mean {
+        out = try out.divScalar(.int(Int64(x.count)))
+        writes += 1
+    }
+    for _ in 0..<writes { out.bumpVersion() }
     return out
 }
 

@@ -198,11 +198,11 @@ public enum Derivatives {
         Derivative("bmm", "BmmBackward0",
                    { c, g in try g.bmm(try c.saved(1).transpose(1, 2)) },
                    { c, g in try c.saved(0).transpose(1, 2).bmm(g) }),
-        // addmm — self: grad; mat1: grad.mm(mat2.t()); mat2: mat1.t().mm(grad)
+        // addmm — self: grad; mat1: mm_mat1_backward; mat2: mm_mat2_backward (as mm's)
         Derivative("addmm", "AddmmBackward0",
                    { _, g in g },
-                   { c, g in try g.mm(try c.saved(1).t()) },
-                   { c, g in try c.saved(0).t().mm(g) }),
+                   { c, g in try mmMat1Backward(g, c.savedGeometry(0), c.saved(1)) },
+                   { c, g in try mmMat2Backward(g, c.saved(0), c.savedGeometry(1)) }),
 
         // MARK: Views and copies
 
@@ -266,7 +266,7 @@ public enum Derivatives {
         Derivative("split_with_sizes", "SplitWithSizesBackward0", joint: { c, grads in [try splitBackward(grads, c)] }),
         // index.Tensor — self: index_put(zeros_like(self), indices, grad, accumulate=True)
         Derivative("index.Tensor", "IndexBackward0",
-                   { c, g in try g.indexPutIntoZeros(c.attributes.payload as! AdvancedIndex) }),
+                   { c, g in try indexBackward(g, c.attributes.payload as! AdvancedIndex) }),
         // _index_put_impl_ (into zeros, accumulating: index's backward) — values: grad[indices]
         Derivative("index_put", "IndexPutImplBackward0",
                    { c, g in try g.gatherIndexed(c.attributes.payload as! AdvancedIndex) }),

@@ -232,7 +232,7 @@ def random_program(r):
     loss = {"op": "sum", "inputs": [last]}
     if r.random() < 0.3:
         # second order: gradients with create_graph, then backward through them
-        leaves = [s["out"] for s in steps if s.get("op") == "tensor"]
+        leaves = [s["out"] for s in steps if s.get("op") in ("tensor", "detach")]
         outs = [f"g{i}" for i in range(len(leaves))]
         steps.append({"out": outs if len(outs) > 1 else outs[0], "op": "grad", "inputs": [loss, *leaves],
                       "attrs": {"create_graph": True, "allow_unused": True}})

@@ -661,6 +661,36 @@ program("special-log-softmax-tied-huge", [
     {"out": "c", "op": "cross_entropy", "inputs": ["x", {"op": "tensor", "attrs": {"data": [2, 0], "dtype": "int64"}}]},
     backward_sum("c")],
     ["l", "c", "x"], about="log_softmax as (x - max) - log(sum): log(2) survives next to a max of 1e30")
+# The version counter of the gradient a formula returns, as torch's formulas leave it (they
+# write their results in place: masked_fill_, scatter_, sub_/mul_/div_), and its layout (a
+# gradient laid out as the leaf is gets stolen, else copied, version 1). Shown by saving x.grad,
+# writing it in place and backpropagating: torch's message names both versions.
+def grad_version(name, steps, leaf, versions, about):
+    program(name, steps + [
+        {"out": "gw", "op": "ones_like", "inputs": [leaf + ".grad"], "attrs": {"requires_grad": True}},
+        {"out": "gz", "op": "sum", "inputs": [{"op": "mul", "inputs": [leaf + ".grad", "gw"]}]},
+        {"op": "mul_", "inputs": [leaf + ".grad", 2]},
+        {"op": "backward", "inputs": ["gz"]}], [leaf], message=versions, about=about)
+
+
+X23 = [[1.0, 5.0, 3.0], [4.0, 2.0, 6.0]]
+for name, call, versions, about in [
+        ("maximum", {"op": "maximum", "inputs": ["x", [[2.0, 5.0, 2.0], [2.0, 2.0, 2.0]]]}, "version 2; expected version 1", "maximum's formula ends in masked_fill_"),
+        ("max", {"op": "max", "inputs": ["x"]}, "version 2; expected version 1", "evenly_distribute_backward fills zeros_like in place"),
+        ("index-list", {"op": "index", "inputs": ["x"], "attrs": {"index": [[1, 0, 1]]}}, "version 2; expected version 1", "index_backward writes into zeros in place"),
+        ("bce-with-logits-mean", {"op": "binary_cross_entropy_with_logits", "inputs": ["x", [[1.0, 0.0, 1.0], [0.0, 1.0, 0.5]]]}, "version 4; expected version 3", "sigmoid().sub_(target), mul_(grad), div_(numel)"),
+        ("bce-with-logits-pos-weight", {"op": "binary_cross_entropy_with_logits", "inputs": ["x", [[1.0, 0.0, 1.0], [0.0, 1.0, 0.5]]],
+                                        "attrs": {"pos_weight": [2.0, 1.0, 0.5], "weight": [1.0, 2.0, 3.0], "reduction": "sum"}}, "version 6; expected version 5", "five in-place writes with pos_weight and weight"),
+        ("clamp-tensor-bounds", {"op": "clamp", "inputs": ["x"], "attrs": {"min": [2.0, 2.0, 2.0], "max": [4.0, 4.0, 4.0]}}, "version 2; expected version 1", "clamp with tensor bounds writes its result once"),
+        ("relu-transposed", {"op": "relu", "inputs": [{"op": "t", "inputs": ["x"]}]}, "version 1; expected version 0", "threshold_backward is laid out as its result: x.grad is stolen"),
+        ("softplus-transposed", {"op": "softplus", "inputs": [{"op": "t", "inputs": ["x"]}]}, "version 2; expected version 1", "softplus_backward is laid out as the incoming gradient: x.grad is copied"),
+        ("linear-weight", {"op": "linear", "inputs": [[[1.0, 2.0, 3.0]], "x"]}, "version 1; expected version 0", "mm_mat2_backward of a transposed weight is column-major: its transpose is stolen")]:
+    seed = {"op": "mul", "inputs": [call, 1.5]}
+    grad_version(f"grad-version-{name}", [leaf("x", X23), {"op": "backward", "inputs": [{"op": "sum", "inputs": [seed]}]}],
+                 "x", versions, about)
+grad_version("grad-version-max-dim", [leaf("x", X23), {"out": ["v", "i"], "op": "max", "inputs": ["x"], "attrs": {"dim": 1}},
+                                      {"op": "backward", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["v", 1.5]}]}]}],
+             "x", "version 3; expected version 2", "value_selecting_reduction_backward: zeros, then scatter_")
 program("clamp-inplace-integer-error", [
     {"out": "x", "op": "tensor", "attrs": {"data": [1, 2, 3], "dtype": "int64"}},
     {"op": "clamp_", "inputs": ["x"], "attrs": {"min": -0.5, "max": 1.5}}],

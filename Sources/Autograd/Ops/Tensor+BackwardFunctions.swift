@@ -33,7 +33,8 @@ extension Tensor {
     /// else the gradient (so a NaN result passes it, as in torch). Backward: ThresholdBackwardBackward0.
     func thresholdBackward(result: Tensor) throws(TensorError) -> Tensor {
         try backwardFunction(thresholdBackwardRule, [result]) { () throws(TensorError) in
-            try Kernels.floatingMap(self, result, double: { g, r in r <= 0 ? 0 : g }, float: { g, r in r <= 0 ? 0 : g })
+            // torch's kernel iterates (self, grad): the result is laid out as `result` is
+            try Kernels.floatingMap(result, self, double: { r, g in r <= 0 ? 0 : g }, float: { r, g in r <= 0 ? 0 : g })
         }.0
     }
 
@@ -66,11 +67,16 @@ extension Tensor {
     /// `beta x > threshold`. Backward: SoftplusBackwardBackward0.
     func softplusBackward(_ x: Tensor, beta: Scalar, threshold: Scalar) throws(TensorError) -> Tensor {
         let (out, node) = try backwardFunction(softplusBackwardRule, [x]) { () throws(TensorError) in
-            // torch's kernel: z = exp(x * beta); grad * z / (z + 1) (not a sigmoid, whose
-            // exp(-x) overflows where torch's result is a denormal)
-            let scaled = try x.mul(beta)
-            let z = try scaled.exp()
-            return try Tensor.where(try Kernels.compare(.gt, scaled, threshold), self, try mul(z).div(try z.add(1)))
+            // torch's kernel over (grad, self): z = exp(x beta), grad * z / (z + 1) (not a
+            // sigmoid, whose exp(-x) overflows where torch's result is a denormal)
+            let b = beta.doubleValue, t = threshold.doubleValue
+            return try Kernels.floatingMap(self, x, double: { g, v in
+                let z = Double.exp(v * b)
+                return v * b > t ? g : g * z / (z + 1)
+            }, float: { g, v in
+                let bf = Float(b), z = Float.exp(v * bf)
+                return v * bf > Float(t) ? g : g * z / (z + 1)
+            })
         }
         node?.attributes.scalar = beta
         node?.attributes.scalar2 = threshold
