@@ -36,15 +36,61 @@ public struct ConformanceCase: Sendable, CustomStringConvertible {
     }
 
     init(file: URL) throws {
-        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as! [String: Any]
+        let bytes = try Data(contentsOf: file)
+        let object = try JSONSerialization.jsonObject(with: bytes) as! [String: Any]
         name = object["name"] as! String
         about = object["about"] as? String ?? ""
-        program = try JSONSerialization.data(withJSONObject: object["program"]!)
+        // posted as the file spells it: Foundation's writer would turn -0.0 into -0
+        program = try Self.rawMember("program", of: [UInt8](bytes)) ?? JSONSerialization.data(withJSONObject: object["program"]!)
         let expected = object["expected"] as! [String: Any]
         expectedStatus = (expected["status"] as! NSNumber).intValue
         expectedBody = JSONValue(expected["body"]!)
         messageContains = object["message_contains"] as? String
         compare = object["compare"].map(JSONValue.init)
+    }
+
+    /// The text of a member of the file's top-level object, as written.
+    static func rawMember(_ key: String, of bytes: [UInt8]) -> Data? {
+        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+        var i = 0, depth = 0
+        /// Moves past the string starting at `i`; answers its contents.
+        func string() -> ArraySlice<UInt8> {
+            let start = i + 1
+            i += 1
+            while i < bytes.count && bytes[i] != quote { i += bytes[i] == backslash ? 2 : 1 }
+            i += 1
+            return bytes[start..<min(i - 1, bytes.count)]
+        }
+        while i < bytes.count {
+            switch bytes[i] {
+            case quote:
+                let text = string()
+                guard depth == 1 else { continue }
+                var j = i
+                while j < bytes.count, bytes[j] == 0x20 || bytes[j] == 0x0A || bytes[j] == 0x0D || bytes[j] == 0x09 { j += 1 }
+                guard j < bytes.count, bytes[j] == UInt8(ascii: ":"), Array(text) == Array(key.utf8) else { continue }
+                i = j + 1
+                while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 }
+                let start = i
+                var level = 0
+                while i < bytes.count {
+                    let b = bytes[i]
+                    if b == quote { _ = string(); continue }
+                    if b == UInt8(ascii: "{") || b == UInt8(ascii: "[") { level += 1 }
+                    if b == UInt8(ascii: "}") || b == UInt8(ascii: "]") {
+                        if level == 0 { break }
+                        level -= 1
+                    }
+                    if b == UInt8(ascii: ",") && level == 0 { break }
+                    i += 1
+                }
+                return Data(bytes[start..<i])
+            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1; i += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1; i += 1
+            default: i += 1
+            }
+        }
+        return nil
     }
 
     /// Compares an answer with torch's by `reference/README.md`'s rules; answers the first

@@ -691,6 +691,13 @@ for name, call, versions, about in [
 grad_version("grad-version-max-dim", [leaf("x", X23), {"out": ["v", "i"], "op": "max", "inputs": ["x"], "attrs": {"dim": 1}},
                                       {"op": "backward", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["v", 1.5]}]}]}],
              "x", "version 3; expected version 2", "value_selecting_reduction_backward: zeros, then scatter_")
+program("shaped-tensor-view-regenerated-without-base-grad", [
+    {"out": "x", "op": "tensor", "attrs": {"data": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0], "shape": [2, 3], "requires_grad": True}},
+    {"out": "v", "op": "t", "inputs": ["x"]},
+    {"out": "d", "op": "detach", "inputs": ["v"]},
+    {"op": "mul_", "inputs": ["d", 2]},
+    {"out": "s", "op": "sum", "inputs": [{"op": "mul", "inputs": ["v", 3]}]}],
+    ["x", "v", "s"], about="a view of a shaped tensor (itself a view of a base that needs no gradient) written through an alias: torch regenerates AsStridedBackward0 with no next function, the view still requires grad")
 program("clamp-inplace-integer-error", [
     {"out": "x", "op": "tensor", "attrs": {"data": [1, 2, 3], "dtype": "int64"}},
     {"op": "clamp_", "inputs": ["x"], "attrs": {"min": -0.5, "max": 1.5}}],

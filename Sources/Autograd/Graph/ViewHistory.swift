@@ -123,11 +123,13 @@ extension Tensor {
         base.becomeOutput(0, of: node)
     }
 
-    /// torch's regenerated view history: `AsStridedBackward0` over the base's current history,
-    /// or none when the base needs no gradient.
+    /// torch's regenerated view history: `AsStridedBackward0` over the base's current history
+    /// (with no next function when the base needs no gradient, as torch's: the view keeps
+    /// requiring grad).
     func regeneratedViewHistory(base: Tensor) -> Node? {
         // the base is never a view: its edge cannot throw
-        guard let edge = (try? base.gradientEdge) ?? nil, let placement = try? ViewPlacement(view: self, base: base) else { return nil }
+        let edge = (try? base.gradientEdge) ?? nil
+        guard let placement = try? ViewPlacement(view: self, base: base) else { return nil }
         let node = Node(asStridedRule, edges: [edge], outputs: [TensorMeta(shape: shape, dtype: dtype)],
                         sequenceNumber: context.takeSequenceNumber())
         node.attributes.payload = placement
