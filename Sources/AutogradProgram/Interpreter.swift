@@ -131,7 +131,7 @@ final class Interpreter {
     /// A tensor literal in the request's dtype (bool for all-boolean data) unless `dtype` says.
     func tensor(_ literal: Literal, dtype: DType?) throws(TensorError) -> Tensor {
         let type = dtype ?? (literal.allBoolean ? .bool : context.defaultDType)
-        return try Tensor.make(literal.values, shape: literal.shape, dtype: type, context: context)
+        return try literal.tensor(type, context)
     }
 
     private func resolve(_ attr: Attr) throws -> Resolved {

@@ -42,8 +42,9 @@ enum JSON {
                 let d = n.doubleValue
                 if let i = Int64(exactly: d), abs(d) < 0x1p53 {
                     self = .integer(i)
-                } else if type == UInt8(ascii: "d") || type == UInt8(ascii: "f") {
-                    self = .float(d)
+                } else if type == UInt8(ascii: "d") || type == UInt8(ascii: "f")
+                            || (type == UInt8(ascii: "Q") && n.uint64Value > UInt64(Int64.max)) {
+                    self = .float(d)   // (an unsigned beyond int64 is no int64: its value as a double)
                 } else {
                     self = .integer(n.int64Value)
                 }
@@ -317,19 +318,28 @@ struct ProgramDecoder {
     /// A nested-list literal: rectangular, of numbers, booleans and 'NaN'/'Infinity'/'-Infinity'.
     func decodeLiteral(_ any: Any, path: String) throws -> Literal {
         var values: [Double] = []
+        var integers: [Int64]? = []   // nil once an element is not an integer
+        var inexact = false           // an integer a double cannot hold
         var allBoolean = true
         func walk(_ any: Any, _ path: String) throws -> [Int] {
             switch JSON(any) {
-            case .bool(let b): values.append(b ? 1 : 0); return []
+            case .bool(let b): values.append(b ? 1 : 0); integers?.append(b ? 1 : 0); return []
             case .integer(let i):
                 // a zero keeps its sign: `-0.0` in a literal is torch's negative zero
                 values.append(i == 0 ? (any as? NSNumber)?.doubleValue ?? 0 : Double(i))
+                integers?.append(i)
+                if i.magnitude > 1 << 53 { inexact = true }
                 allBoolean = false
                 return []
-            case .float(let d): values.append(d); allBoolean = false; return []
-            case .string("NaN"): values.append(.nan); allBoolean = false; return []
-            case .string("Infinity"): values.append(.infinity); allBoolean = false; return []
-            case .string("-Infinity"): values.append(-.infinity); allBoolean = false; return []
+            case .float(let d):
+                // Foundation parses some long negative integers as doubles: integral ones count
+                values.append(d)
+                if let i = Int64(exactly: d) { integers?.append(i); inexact = true } else { integers = nil }
+                allBoolean = false
+                return []
+            case .string("NaN"): values.append(.nan); integers = nil; allBoolean = false; return []
+            case .string("Infinity"): values.append(.infinity); integers = nil; allBoolean = false; return []
+            case .string("-Infinity"): values.append(-.infinity); integers = nil; allBoolean = false; return []
             case .array(let items):
                 var shape: [Int]?
                 for (i, item) in items.enumerated() {
@@ -347,7 +357,8 @@ struct ProgramDecoder {
         if count > limits.maxElements {
             throw ProgramError(.limitExceeded, "a tensor of \(count) elements exceeds the limit of \(limits.maxElements)", step: path)
         }
-        return Literal(values: values, shape: shape, allBoolean: allBoolean && !values.isEmpty)
+        return Literal(values: values, shape: shape, allBoolean: allBoolean && !values.isEmpty,
+                       integers: inexact ? integers : nil)
     }
 
     private mutating func decodeAttr(_ any: Any, type: AttrType, name: String, path: String, depth: Int) throws -> Attr {

@@ -71,6 +71,15 @@ struct Literal {
     var shape: [Int]
     /// True when every element is a JSON boolean (and there is at least one).
     var allBoolean: Bool
+    /// The elements as exact integers, kept when they are all integers and one is too large for
+    /// a double to hold exactly (torch's int64 tensor keeps every digit of 2**63 - 1).
+    var integers: [Int64]? = nil
+
+    /// The literal as a tensor of `dtype`.
+    func tensor(_ dtype: DType, _ context: Context) throws(TensorError) -> Tensor {
+        if dtype == .int64, let integers { return try Tensor.make(integers, shape: shape, context: context) }
+        return try Tensor.make(values, shape: shape, dtype: dtype, context: context)
+    }
 }
 
 /// A decoded attr value. Attrs holding values (`weight`, `min`, `inputs`, …) keep them unresolved

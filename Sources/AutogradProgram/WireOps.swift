@@ -28,7 +28,7 @@ enum WireOps {
             } else {
                 guard case .data(let literal)? = a.attrs["data"] else { throw ProgramError.invalid("'tensor' needs attrs.data") }
                 let type = dtype ?? (literal.allBoolean ? .bool : a.context.defaultDType)
-                t = try Tensor.make(literal.values, shape: literal.shape, dtype: type, context: a.context)
+                t = try literal.tensor(type, a.context)
                 if shape == nil { return try requiringGrad(t, a) }
             }
             if let shape { t = try t.reshape(shape) }

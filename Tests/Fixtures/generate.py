@@ -661,6 +661,19 @@ program("special-log-softmax-tied-huge", [
     {"out": "c", "op": "cross_entropy", "inputs": ["x", {"op": "tensor", "attrs": {"data": [2, 0], "dtype": "int64"}}]},
     backward_sum("c")],
     ["l", "c", "x"], about="log_softmax as (x - max) - log(sum): log(2) survives next to a max of 1e30")
+program("special-int64-literal-exact", [
+    {"out": "x", "op": "tensor", "attrs": {"data": [9223372036854775807, 4611686018427387905, -999999999999999999, 9007199254740993], "dtype": "int64"}},
+    {"out": "y", "op": "add", "inputs": ["x", 0]}, {"out": "z", "op": "sub", "inputs": ["x", 1]}],
+    ["x", "y", "z"], about="int64 literals keep every digit (a double holds 53 bits): 2**63 - 1 stays itself, it does not wrap")
+program("special-bool-power-bool-exponent", [
+    {"out": "b", "op": "tensor", "attrs": {"data": [True, False]}},
+    {"out": "t", "op": "pow", "inputs": ["b", True]}, {"out": "f", "op": "pow", "inputs": ["b", False]},
+    {"out": "i", "op": "pow", "inputs": ["b", 2]}],
+    ["t", "f", "i"], about="a bool tensor to a bool power is torch's copy (True) or fill with 1 (False), no kernel: bool results")
+program("special-bool-power-bool-tensor-error", [
+    {"out": "b", "op": "tensor", "attrs": {"data": [True, False]}},
+    {"out": "t", "op": "pow", "inputs": ["b", "b"]}],
+    ["t"], message="\"pow\" not implemented for 'Bool'")
 # The version counter of the gradient a formula returns, as torch's formulas leave it (they
 # write their results in place: masked_fill_, scatter_, sub_/mul_/div_), and its layout (a
 # gradient laid out as the leaf is gets stolen, else copied, version 1). Shown by saving x.grad,

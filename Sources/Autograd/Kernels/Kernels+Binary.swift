@@ -229,7 +229,8 @@ extension Kernels {
     private static func logical(_ op: BinaryOp, _ x: Bool, _ y: Bool) -> Bool {
         switch op {
         case .add, .maximum, .sub: x || y
-        case .mul, .minimum, .pow, .div, .floorDivide, .truncDivide: x && y
+        case .mul, .minimum, .div, .floorDivide, .truncDivide: x && y
+        case .pow: x || !y   // x ** False is True, x ** True is x
         }
     }
 
@@ -250,7 +251,10 @@ extension Kernels {
         if let alpha, alpha.isFloatingPoint, !dtype.isFloatingPoint {
             throw fail("For integral input tensors, argument alpha must not be a floating point number.")
         }
-        if dtype == .bool && op == .pow { throw fail("\"pow\" not implemented for 'Bool'") }
+        // torch fills (exponent False) or copies (True) without its kernel, which has no bool form
+        if dtype == .bool && op == .pow {
+            guard !scalarFirst, case .bool? = scalar else { throw fail("\"pow\" not implemented for 'Bool'") }
+        }
         guard dtype == .int64 else { return }
         if op == .pow, let scalar, !scalarFirst, scalar.intValue < 0 {
             throw fail("Integers to negative integer powers are not allowed.")
