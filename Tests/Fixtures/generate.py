@@ -674,6 +674,10 @@ program("special-bool-power-bool-tensor-error", [
     {"out": "b", "op": "tensor", "attrs": {"data": [True, False]}},
     {"out": "t", "op": "pow", "inputs": ["b", "b"]}],
     ["t"], message="\"pow\" not implemented for 'Bool'")
+program("special-bce-epsilon-float", [
+    leaf("x", [1e-30, 1.0, 0.9999999, 0.5]), {"out": "t", "op": "tensor", "attrs": {"data": [1.0, 1e-30, 0.0, 1.0]}},
+    {"out": "l", "op": "binary_cross_entropy", "inputs": ["x", "t"], "attrs": {"reduction": "sum"}}, backward_sum("l")],
+    ["x", "l"], about="binary_cross_entropy's gradient clamps (1 - x) x at torch's EPSILON as its kernel sees it, 1e-12 rounded to float")
 # The version counter of the gradient a formula returns, as torch's formulas leave it (they
 # write their results in place: masked_fill_, scatter_, sub_/mul_/div_), and its layout (a
 # gradient laid out as the leaf is gets stolen, else copied, version 1). Shown by saving x.grad,

@@ -118,7 +118,8 @@ extension Tensor {
     /// mean). Backward: BinaryCrossEntropyBackwardBackward0.
     func binaryCrossEntropyBackward(_ x: Tensor, _ t: Tensor, weight: Tensor?, reduction: Reduction) throws(TensorError) -> Tensor {
         let (out, node) = try backwardFunction(bceBackwardRule, [x, t]) { () throws(TensorError) in
-            let denominator = try x.rsub(.int(1)).mul(x).clamp(min: .double(1e-12), max: nil)
+            // torch's EPSILON reaches the kernel as a float: 1e-12 rounded to 9.99999996e-13
+            let denominator = try x.rsub(.int(1)).mul(x).clamp(min: .double(Double(Float(1e-12))), max: nil)
             var out = try mul(try x.sub(t)).div(denominator)
             if let weight { out = try out.mul(weight) }
             if reduction == .mean { out = try out.div(.int(Int64(x.count))) }

@@ -1,0 +1,224 @@
+"""Probes a running autograd-server against torch on the edges random programs rarely reach.
+
+    autograd-server serve --port 8099 &
+    /path/to/venv/bin/python Tests/Fixtures/probe.py --url http://127.0.0.1:8099 specials
+    /path/to/venv/bin/python Tests/Fixtures/probe.py --url http://127.0.0.1:8099 versions
+
+`specials` runs every one-input op, the binary ops, the reductions, the losses and the matrix
+products on special values (±inf, NaN, ±0, 1e±30, denormals, int64 extremes) in float32,
+float64, int64 and bool, and prints each answer that differs from torch's beyond
+conformance.py's tolerances. `versions` builds every op form of generate.py, backpropagates,
+then saves each leaf's .grad, writes it in place and backpropagates again: torch's error message
+names the version counter the gradient left the formula with (formulas that write their result
+in place, gradients copied because their layout is not the leaf's), with and without
+create_graph. Both print `N probed, M differ`.
+"""
+import argparse
+import contextlib
+import http.client
+import io
+import itertools
+import json
+import os
+import random
+import sys
+import urllib.parse
+import warnings
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REFERENCE = os.path.join(HERE, "..", "..", "..", "shared", "reference")
+
+FLOATS = ["Infinity", "-Infinity", "NaN", 0.0, -0.0, 2.0, -2.0, 0.5, -0.5, 1e30, -1e30, 1e-30,
+          100.0, -100.0, 30.0, -30.0, 88.8, -88.8, 1.0, -1.0, 1e-45]
+INTEGERS = [0, 1, -1, 2, -3, 7, 2 ** 62, -(2 ** 62), 2 ** 63 - 1, -999999999999999999, 1000000007]
+PROBABILITIES = [0.0, 1e-30, 0.5, 1.0, 1 - 1e-7, "NaN", -0.5, 2.0]
+
+
+class Probe:
+    def __init__(self, url):
+        sys.path.insert(0, os.path.abspath(REFERENCE))
+        import conformance
+        import refimpl
+        self.conformance, self.refimpl = conformance, refimpl
+        self.url = urllib.parse.urlparse(url)
+        self.probed = self.differ = 0
+
+    def ours(self, program):
+        c = http.client.HTTPConnection(self.url.hostname, self.url.port, timeout=30)
+        c.request("POST", "/v1/evaluate", json.dumps(program), {"content-type": "application/json"})
+        r = c.getresponse()
+        return r.status, json.loads(r.read())
+
+    def torch(self, program):
+        status, body = self.refimpl.evaluate(json.loads(json.dumps(program)))
+        return status, json.loads(json.dumps(body))
+
+    def compare(self, label, program, messages=False):
+        """Compares values by conformance.py's rules (and, with `messages`, whole error messages)."""
+        self.probed += 1
+        status, body = self.torch(program)
+        if status >= 500 or status == 400:
+            return      # no spec (refimpl cannot run it), or a request error worded our own way
+        case = {"name": label, "program": program, "expected": {"status": status, "body": body}}
+        if status == 422 and messages:
+            case["message_contains"] = body["error"]["message"]
+        got_status, got_body = self.ours(program)
+        try:
+            self.conformance.compare(case, got_status, got_body)
+        except self.conformance.Mismatch as e:
+            self.differ += 1
+            print(f"{label}: {e}")
+            print(f"    {json.dumps(program)[:400]}")
+
+
+def tensor(data, dtype, grad=True):
+    attrs = {"data": data, "dtype": dtype}
+    if grad and dtype.startswith("float"):
+        attrs["requires_grad"] = True
+    return attrs
+
+
+def specials(probe, ops):
+    one = [o["name"] for o in ops if o["differentiable"] and o["inputs"] == {"min": 1, "max": 1}
+           and o["name"] not in ("t", "clone", "contiguous", "zero_")]
+    pairs_a = [a for a in FLOATS for _ in FLOATS]
+    pairs_b = [b for _ in FLOATS for b in FLOATS]
+
+    def run(label, steps, grads):
+        if grads:
+            steps = steps + [{"op": "backward", "inputs": [{"op": "sum", "inputs": ["y"]}]}]
+        probe.compare(label, {"steps": steps})
+
+    for dtype in ("float32", "float64"):
+        for op in one:
+            run(f"{dtype} {op} vector", [{"out": "x", "op": "tensor", "attrs": tensor(FLOATS, dtype)},
+                                          {"out": "y", "op": op, "inputs": ["x"]}], True)
+            for v in FLOATS:   # one element: torch's scalar loops, not its vectorized ones
+                run(f"{dtype} {op} {v}", [{"out": "x", "op": "tensor", "attrs": tensor([v], dtype)},
+                                           {"out": "y", "op": op, "inputs": ["x"]}], True)
+        binary = [(op, {}) for op in ("add", "sub", "mul", "div", "pow", "maximum", "minimum", "rsub",
+                                      "mse_loss", "l1_loss", "binary_cross_entropy_with_logits")]
+        binary += [("div", {"rounding_mode": "floor"}), ("div", {"rounding_mode": "trunc"}),
+                   ("add", {"alpha": 2.5}), ("sub", {"alpha": -0.5})]
+        for op, attrs in binary:
+            run(f"{dtype} {op} {attrs}", [{"out": "x", "op": "tensor", "attrs": tensor(pairs_a, dtype)},
+                                          {"out": "w", "op": "tensor", "attrs": tensor(pairs_b, dtype)},
+                                          {"out": "y", "op": op, "inputs": ["x", "w"], "attrs": attrs}], True)
+        unary = [("softplus", {"beta": b, "threshold": 20}) for b in (1.0, 2.0, 0.5)]
+        unary += [("gelu", {"approximate": "tanh"}), ("clamp", {"min": -1.0, "max": 1.0}),
+                  ("clamp", {"min": "NaN"}), ("clamp", {"min": 0.5})]
+        for op, attrs in unary:
+            run(f"{dtype} {op} {attrs}", [{"out": "x", "op": "tensor", "attrs": tensor(pairs_a, dtype)},
+                                          {"out": "y", "op": op, "inputs": ["x"], "attrs": attrs}], True)
+        reductions = [("sum", {}), ("mean", {}), ("prod", {}), ("max", {}), ("min", {}), ("amax", {}),
+                      ("amin", {}), ("var", {}), ("std", {}), ("norm", {}), ("norm", {"p": "inf"}),
+                      ("norm", {"p": 1}), ("norm", {"p": 0.5}), ("logsumexp", {"dim": 0}),
+                      ("softmax", {"dim": 0}), ("log_softmax", {"dim": 0})]
+        for op, attrs in reductions:
+            for pair in itertools.combinations(FLOATS, 2):
+                run(f"{dtype} {op} {attrs} {pair}", [
+                    {"out": "x", "op": "tensor", "attrs": tensor(list(pair) + [1.5], dtype)},
+                    {"out": "y", "op": op, "inputs": ["x"], "attrs": attrs}], True)
+        r = random.Random(1)
+        for trial in range(100):
+            a = [[r.choice(FLOATS) for _ in range(3)] for _ in range(2)]
+            b = [[r.choice(FLOATS) for _ in range(2)] for _ in range(3)]
+            v = [r.choice(FLOATS) for _ in range(3)]
+            w = [r.choice(FLOATS) for _ in range(3)]
+            p = [r.choice(PROBABILITIES) for _ in range(3)]
+            q = [r.choice(PROBABILITIES) for _ in range(3)]
+            labels = [r.randrange(3), r.randrange(3)]
+            forms = {
+                "mm": ([a, b], {"op": "mm", "inputs": ["a", "b"]}),
+                "mv": ([a, v], {"op": "matmul", "inputs": ["a", "b"]}),
+                "dot": ([v, w], {"op": "dot", "inputs": ["a", "b"]}),
+                "outer": ([v, w[:2]], {"op": "outer", "inputs": ["a", "b"]}),
+                "bce": ([p, q], {"op": "binary_cross_entropy", "inputs": ["a", "b"], "attrs": {"reduction": "none"}}),
+                "bce_with_logits": ([v, q], {"op": "binary_cross_entropy_with_logits", "inputs": ["a", "b"],
+                                             "attrs": {"reduction": "none", "pos_weight": [2.0, 0.5, 1.0]}}),
+                "cross_entropy": ([a], {"op": "cross_entropy", "inputs": ["a", {"op": "tensor", "attrs": {"data": labels, "dtype": "int64"}}],
+                                        "attrs": {"reduction": "none", "label_smoothing": r.choice([0.0, 0.1])}}),
+                "prod_dim": ([a], {"op": "prod", "inputs": ["a"], "attrs": {"dim": 1}}),
+                "logsumexp_dim": ([a], {"op": "logsumexp", "inputs": ["a"], "attrs": {"dim": 1}}),
+                "pow_scalar": ([v], {"op": "pow", "inputs": ["a", r.choice([0, 0.5, -1, 2, 3, -0.5, 1e-30, "Infinity", -2.5, 1])]}),
+                "pow_base": ([v], {"op": "pow", "inputs": [r.choice([0, 2, -2, 0.5, 1, -1, "Infinity"]), "a"]}),
+                "where": ([v, w], {"op": "where", "inputs": [[True, False, True], "a", "b"]}),
+            }
+            for name, (datas, call) in forms.items():
+                steps = [{"out": n, "op": "tensor", "attrs": tensor(d, dtype)} for n, d in zip("ab", datas)]
+                run(f"{dtype} {name} #{trial}", steps + [{"out": "y", **call}], True)
+    # integers and bools: wrapping arithmetic, integer division, type promotion with numbers
+    pairs_a = [a for a in INTEGERS for _ in INTEGERS]
+    pairs_b = [b for _ in INTEGERS for b in INTEGERS]
+    integer_ops = [("add", {}), ("sub", {}), ("mul", {}), ("div", {}), ("div", {"rounding_mode": "floor"}),
+                   ("div", {"rounding_mode": "trunc"}), ("pow", {}), ("maximum", {}), ("minimum", {}),
+                   ("eq", {}), ("lt", {}), ("add", {"alpha": 3}), ("sub", {"alpha": -2}), ("rsub", {})]
+    for op, attrs in integer_ops:
+        run(f"int64 {op} {attrs}", [{"out": "y", "op": op, "inputs": [
+            {"op": "tensor", "attrs": tensor(pairs_a, "int64")}, {"op": "tensor", "attrs": tensor(pairs_b, "int64")}], "attrs": attrs}], False)
+        for s in (0, -1, 2, 2 ** 62, 2.5, -0.5, True):
+            run(f"int64 {op} {attrs} {s}", [{"out": "y", "op": op, "inputs": [
+                {"op": "tensor", "attrs": tensor(INTEGERS, "int64")}, s], "attrs": attrs}], False)
+    for op, attrs in [("neg", {}), ("abs", {}), ("sum", {}), ("prod", {}), ("mean", {}), ("max", {}),
+                      ("min", {}), ("amax", {}), ("sum", {"dtype": "float64"}), ("clamp", {"min": -5, "max": 5}),
+                      ("clamp", {"min": 0.5}), ("relu", {}), ("square", {}), ("exp", {}), ("sqrt", {}),
+                      ("reciprocal", {}), ("sigmoid", {}), ("norm", {}), ("std", {}), ("argmax", {}),
+                      ("softmax", {"dim": 0}), ("sign", {}), ("all", {}), ("any", {}), ("item", {})]:
+        for data in (INTEGERS, [2 ** 62, 2 ** 62, 4], [True, False, True], [0, 0], [3, -2, 5]):
+            dtype = "bool" if isinstance(data[0], bool) else "int64"
+            run(f"{dtype} {op} {attrs} {data}", [{"out": "y", "op": op, "inputs": [
+                {"op": "tensor", "attrs": tensor(data, dtype)}], "attrs": attrs}], False)
+    for op in ("add", "sub", "mul", "div", "maximum", "eq", "pow"):
+        for other in ([True, True, False, False], [1, 2, 3, 0], 1.5, True, False, 0, 2):
+            value = {"op": "tensor", "attrs": tensor(other, "bool" if isinstance(other[0], bool) else "int64")} \
+                if isinstance(other, list) else other
+            run(f"bool {op} {other}", [{"out": "y", "op": op, "inputs": [
+                {"op": "tensor", "attrs": tensor([True, False, True, False], "bool")}, value]}], False)
+
+
+def versions(probe, create_graph):
+    sys.path.insert(0, HERE)
+    with contextlib.redirect_stdout(io.StringIO()):
+        import generate
+    for name, op, inputs, attrs, options in generate.FORMS:
+        try:
+            program, leaves, outs = generate.first_order(name, op, inputs, attrs, options)
+        except Exception:
+            continue
+        if not any(s.get("op") == "backward" for s in program["steps"]):
+            continue
+        for step in program["steps"]:
+            if step.get("op") == "backward" and create_graph:
+                step["attrs"] = {"create_graph": True}
+        for leaf, _ in leaves:
+            p = json.loads(json.dumps(program))
+            p["graph"] = False
+            p["outputs"] = [leaf]
+            p["steps"] += [
+                {"out": "gw", "op": "ones_like", "inputs": [leaf + ".grad"], "attrs": {"requires_grad": True}},
+                {"out": "gz", "op": "sum", "inputs": [{"op": "mul", "inputs": [leaf + ".grad", "gw"]}]},
+                {"op": "mul_", "inputs": [leaf + ".grad", 2]},
+                {"op": "backward", "inputs": ["gz"]}]
+            probe.compare(f"{name} .grad of {leaf}{' (create_graph)' if create_graph else ''}", p, messages=True)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--url", required=True)
+    parser.add_argument("what", choices=["specials", "versions"])
+    args = parser.parse_args()
+    warnings.filterwarnings("ignore")
+    probe = Probe(args.url)
+    if args.what == "specials":
+        url = urllib.parse.urlparse(args.url)
+        c = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+        c.request("GET", "/v1/ops")
+        specials(probe, json.loads(c.getresponse().read())["ops"])
+    else:
+        versions(probe, create_graph=False)
+        versions(probe, create_graph=True)
+    print(f"{probe.probed} probed, {probe.differ} differ")
+
+
+if __name__ == "__main__":
+    main()
