@@ -538,21 +538,22 @@ enum WireOps {
         WireOp("size", 1...2, "dim:int", result: .value) { a in
             let x = try a.tensor(0)
             if let dim = try a.int("dim", at: 1) {
-                do {
-                    let d = try wrapDim(dim, x.rank)
-                    return .value(.scalar(.int(Int64(x.shape[d])), float32: false))
-                }
+                return .value(.scalar(.int(Int64(x.shape[try sizeDim(dim, x.rank)])), float32: false))
             }
             return .value(.list(x.shape.map { .scalar(.int(Int64($0)), float32: false) }))
         },
     ]
 
-    private static func wrapDim(_ dim: Int, _ rank: Int) throws -> Int {
-        let r = Swift.max(rank, 1)
-        guard dim >= -r && dim < r else {
-            throw ProgramError(.evaluationError, "Dimension out of range (expected to be in range of [\(-r), \(r - 1)], but got \(dim))")
+    /// torch's `size(dim)`: wrapped as other dims are, but a 0-d tensor has no dim at all (it
+    /// does not take -1 and 0 as other ops do).
+    private static func sizeDim(_ dim: Int, _ rank: Int) throws -> Int {
+        guard rank > 0 else {
+            throw ProgramError(.evaluationError, "Dimension specified as \(dim) but tensor has no dimensions")
         }
-        return dim < 0 ? dim + r : dim
+        guard dim >= -rank && dim < rank else {
+            throw ProgramError(.evaluationError, "Dimension out of range (expected to be in range of [\(-rank), \(rank - 1)], but got \(dim))")
+        }
+        return dim < 0 ? dim + rank : dim
     }
 
     // MARK: Autograd
@@ -632,7 +633,13 @@ enum WireOps {
         },
         WireOp("copy_", 2...2, rules: ["copy_"] + throughViews) { a in
             let x = try a.tensor(0)
-            try x.copy_(try a.tensor(1, "src"))
+            // torch's parser takes a Python number for `src` as a wrapped 0-d tensor
+            if case .scalar(let s, _) = a.inputs[1] {
+                let type: DType = s.isFloatingPoint ? .float64 : (s == .bool(true) || s == .bool(false) ? .bool : .int64)
+                try x.copy_(try Tensor.full([], s, dtype: type, context: a.context))
+            } else {
+                try x.copy_(try a.tensor(1, "src"))
+            }
             return .tensor(x)
         },
         WireOp("clamp_", 1...3, "min max", rules: ["clamp", "clamp.Tensor"] + throughViews) { a in

@@ -21,14 +21,14 @@ REFERENCE = os.path.join(HERE, "..", "..", "..", "shared", "reference")
 
 SHAPES = [[], [3], [1], [2, 3], [3, 1], [1, 3], [2, 1, 3], [0, 3]]
 UNARY = ["neg", "abs", "square", "exp", "sin", "cos", "tanh", "sigmoid", "relu", "gelu", "softplus",
-         "expm1", "reciprocal", "sqrt", "log", "rsqrt", "log1p", "clone", "contiguous", "t"]
+         "expm1", "reciprocal", "sqrt", "log", "rsqrt", "log1p", "clone", "contiguous", "t", "tan"]
 POSITIVE = {"sqrt", "log", "rsqrt", "log1p"}
-BINARY = ["add", "sub", "mul", "div", "maximum", "minimum", "pow", "matmul", "rsub"]
+BINARY = ["add", "sub", "mul", "div", "maximum", "minimum", "pow", "matmul", "rsub", "mm", "dot"]
 REDUCE = ["sum", "mean", "amax", "amin", "logsumexp", "var", "std", "norm", "prod", "softmax", "log_softmax"]
-INPLACE = ["add_", "mul_", "sub_", "div_", "clamp_", "zero_"]
+INPLACE = ["add_", "mul_", "sub_", "div_", "clamp_", "zero_", "fill_", "copy_"]
 MORE = ["index_list", "permute", "split", "chunk", "nll", "bce", "ce_probs", "outer", "linear", "flatten_dims",
         "squeeze_dim", "gelu_tanh", "softplus_beta", "clamp_min", "detach", "no_grad", "retain_grad", "min_binary", "argmax",
-        "logsumexp_keep", "bmm_self", "where_scalar", "std_dim_keep"]
+        "logsumexp_keep", "bmm_self", "where_scalar", "std_dim_keep", "compare_mask", "isclose", "like", "numbers"]
 LOSSES = ["mse_loss", "l1_loss", "binary_cross_entropy_with_logits", "smooth_where", "clamp_tensor", "max_dim", "expand", "transpose", "cross_entropy"]
 
 
@@ -191,6 +191,25 @@ def random_program(r):
                 call = {"op": "logsumexp", "inputs": [a], "attrs": {"dim": r.choice([0, [0, -1]]), "keepdim": True}}
             elif op == "bmm_self":
                 call = {"op": "bmm", "inputs": [a, {"op": "transpose", "inputs": [a, 1, 2]}]}
+            elif op == "compare_mask":
+                call = {"op": "mul", "inputs": [a, {"op": r.choice(["eq", "ne", "le", "ge"]), "inputs": [a, r.choice([b, 0.5])]}]}
+            elif op == "isclose":
+                call = {"op": "isclose", "inputs": [a, b], "attrs": r.choice([{}, {"rtol": 0.5, "atol": 0.1}, {"equal_nan": True}])}
+            elif op == "like":
+                like = r.choice(["zeros_like", "full_like", "ones_like"])
+                attrs = {"fill_value": r.choice([2, -0.5, True])} if like == "full_like" else {}
+                if r.random() < 0.3:
+                    attrs["dtype"] = r.choice(["float64", "int64", "bool"])
+                if r.random() < 0.3:
+                    attrs["requires_grad"] = True
+                call = {"op": like, "inputs": [a], **({"attrs": attrs} if attrs else {})}
+            elif op == "numbers":
+                # non-tensor results: answered as {"value": ...}, never operands
+                number = r.choice([{"op": "numel", "inputs": [a]}, {"op": "size", "inputs": [a]},
+                                   {"op": "size", "inputs": [a], "attrs": {"dim": -1}}, {"op": "item", "inputs": [a]},
+                                   {"op": "allclose", "inputs": [a, b]}])
+                steps.append({"out": out, **number})
+                continue
             elif op == "where_scalar":
                 call = {"op": "where", "inputs": [{"op": "lt", "inputs": [a, b]}, a, 0.5]}
             else:
@@ -222,6 +241,8 @@ def random_program(r):
             op = r.choice(INPLACE)
             if op == "zero_":
                 steps.append({"op": op, "inputs": [target]})
+            elif op == "fill_":
+                steps.append({"op": op, "inputs": [target], "attrs": {"value": r.choice([0.5, 2, True])}})
             elif op == "clamp_":
                 steps.append({"op": op, "inputs": [target], "attrs": {"min": -0.5, "max": 1.5}})
             else:
@@ -249,9 +270,11 @@ def random_program(r):
             # then use a leaf's .grad: its layout, its version counter, its history under create_graph
             leaf = r.choice([s["out"] for s in steps if s.get("op") in ("tensor", "detach") and s["out"] in names[:3]])
             grad = leaf + ".grad"
-            use = r.choice(["view", "mul", "version"])
+            use = r.choice(["view", "mul", "version", "zero_grad"])
             if use == "view":
                 steps.append({"out": "gview", "op": "view", "inputs": [grad, -1]})
+            elif use == "zero_grad":
+                steps.append({"op": "zero_grad", "inputs": [leaf]})
             elif use == "mul":
                 steps.append({"out": "gmul", "op": "mul", "inputs": [grad, 2]})
             else:

@@ -678,6 +678,49 @@ program("special-bce-epsilon-float", [
     leaf("x", [1e-30, 1.0, 0.9999999, 0.5]), {"out": "t", "op": "tensor", "attrs": {"data": [1.0, 1e-30, 0.0, 1.0]}},
     {"out": "l", "op": "binary_cross_entropy", "inputs": ["x", "t"], "attrs": {"reduction": "sum"}}, backward_sum("l")],
     ["x", "l"], about="binary_cross_entropy's gradient clamps (1 - x) x at torch's EPSILON as its kernel sees it, 1e-12 rounded to float")
+program("size-dim-of-0d-error", [
+    {"out": "x", "op": "tensor", "attrs": {"data": 0.88}},
+    {"out": "n", "op": "size", "inputs": ["x"], "attrs": {"dim": -1}}],
+    ["n"], message="Dimension specified as -1 but tensor has no dimensions",
+    about="size(dim) of a 0-d tensor is torch's error (it crashed the server: a 0-d tensor has no dim -1 for size)")
+program("all-any-empty-dim-list", [
+    {"out": "x", "op": "tensor", "attrs": {"data": [[1.0, 0.0, 2.0], [0.0, 0.0, 3.0]]}},
+    {"out": "a", "op": "all", "inputs": ["x"], "attrs": {"dim": []}}, {"out": "b", "op": "any", "inputs": ["x"], "attrs": {"dim": []}},
+    {"out": "s", "op": "sum", "inputs": ["x"], "attrs": {"dim": []}}],
+    ["a", "b", "s"], about="all/any over an empty dim list reduce nothing (sum's reduces everything)")
+program("logsumexp-empty-dim-list-error", [
+    leaf("x", [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]),
+    {"out": "y", "op": "logsumexp", "inputs": ["x"], "attrs": {"dim": []}}],
+    ["y"], message="output with shape [] doesn't match the broadcast shape [1, 1]")
+program("permute-duplicate-dims-error", [
+    leaf("x", [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]),
+    {"out": "y", "op": "permute", "inputs": ["x"], "attrs": {"dims": [0, 0]}}],
+    ["y"], message="permute(): duplicate dims are not allowed.")
+program("copy-number-source", [
+    {"out": "x", "op": "tensor", "attrs": {"data": [1.0, 2.0, 3.0]}},
+    {"out": "i", "op": "tensor", "attrs": {"data": [1, 2], "dtype": "int64"}},
+    {"op": "copy_", "inputs": ["x", 0.5]}, {"op": "copy_", "inputs": ["i", 2.7]}],
+    ["x", "i"], about="copy_ takes a Python number as torch's parser does (a wrapped 0-d tensor)")
+program("copy-leaf-checked-before-shapes-error", [
+    leaf("x", [[1.0, 2.0, 3.0]]),
+    {"op": "copy_", "inputs": ["x", [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]]}],
+    ["x"], message="a leaf Variable that requires grad is being used in an in-place operation.")
+program("saved-version-copy-backwards-error", [
+    leaf("x", [0.45]), {"out": "c", "op": "clone", "inputs": ["x"]},
+    {"out": "p", "op": "pow", "inputs": ["c", 0.5]},
+    {"out": "n", "op": "norm", "inputs": ["p"], "attrs": {"dim": -1, "p": "inf"}},
+    {"op": "copy_", "inputs": ["p", "c"]},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": ["n"]}]}],
+    ["x"], message="which is output 0 of torch::autograd::CopyBackwards, is at version 1")
+program("bce-with-logits-loss-takes-target-dtype", [
+    leaf("x", [1.36, -1.8, 1.02]),
+    {"out": "t", "op": "tensor", "attrs": {"data": [0.25, 1.0, 0.0], "dtype": "float32"}},
+    {"out": "l", "op": "binary_cross_entropy_with_logits", "inputs": ["x", "t"]},
+    {"out": "n", "op": "binary_cross_entropy_with_logits", "inputs": ["x", "t"], "attrs": {"reduction": "none"}}, backward_sum("l")],
+    ["x", "l", "n"], about="torch writes the loss into 1 - target in place: a float32 target makes a float32 loss of a float64 input")
+program("mm-vector-error", [
+    leaf("x", [1.0, 2.0]), {"out": "y", "op": "mm", "inputs": ["x", [[1.0], [2.0]]]}],
+    ["y"], message="mm: self must be a matrix, got 1-D tensor")
 # The version counter of the gradient a formula returns, as torch's formulas leave it (they
 # write their results in place: masked_fill_, scatter_, sub_/mul_/div_), and its layout (a
 # gradient laid out as the leaf is gets stolen, else copied, version 1). Shown by saving x.grad,

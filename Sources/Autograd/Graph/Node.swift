@@ -235,9 +235,9 @@ struct SavedTensor {
 
     /// torch names the producing op without `Backward0`, or `Backward` before another
     /// number (`output 0 of Exp`, `output 0 of Clamp1` for ClampBackward1), and its hand-written
-    /// nodes by their C++ name (`torch::autograd::CopySlices`).
+    /// nodes (CopySlices, CopyBackwards) by their C++ name (`torch::autograd::CopySlices`).
     private static func opName(_ gradFn: String) -> String {
-        guard gradFn.contains("Backward") else { return "torch::autograd::" + gradFn }
+        if gradFn == "CopySlices" || gradFn == "CopyBackwards" { return "torch::autograd::" + gradFn }
         return gradFn.replacing("Backward0", with: "").replacing("Backward", with: "")
     }
 }

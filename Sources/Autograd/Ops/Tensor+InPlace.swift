@@ -110,9 +110,6 @@ extension Tensor {
 
     /// `x.copy_(src)`: `src` broadcast into `x`, converted to `x`'s dtype. Backward: CopyBackwards.
     public func copy_(_ source: Tensor) throws(TensorError) {
-        guard try Shape.broadcast(shape, source.shape) == shape else {
-            throw .evaluation("output with shape \(Shape.format(shape)) doesn't match the broadcast shape \(Shape.format(try Shape.broadcast(shape, source.shape)))")
-        }
         try inPlace(operands: [source], castsFreely: true) { (x) throws(TensorError) in
             let out = try Tensor.uninitialized(x.shape, x.dtype, x.context)
             Kernels.copy(from: source, into: out)

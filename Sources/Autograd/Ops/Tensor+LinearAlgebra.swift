@@ -17,8 +17,8 @@ extension Tensor {
 
     /// `torch.mm`: the product of two matrices. Backward: MmBackward0.
     public func mm(_ other: Tensor) throws(TensorError) -> Tensor {
-        guard rank == 2 else { throw .evaluation("self must be a matrix") }
-        guard other.rank == 2 else { throw .evaluation("mat2 must be a matrix") }
+        guard rank == 2 else { throw .evaluation("mm: self must be a matrix, got \(rank)-D tensor") }
+        guard other.rank == 2 else { throw .evaluation("mm: mat2 must be a matrix, got \(other.rank)-D tensor") }
         guard shape[1] == other.shape[0] else {
             throw .evaluation("mm: mat1 and mat2 shapes cannot be multiplied (\(shape[0])x\(shape[1]) and \(other.shape[0])x\(other.shape[1]))")
         }

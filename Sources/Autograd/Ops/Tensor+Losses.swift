@@ -121,15 +121,18 @@ extension Tensor {
         let out = try context.withGradMode(false) { () throws(TensorError) in
             // (1 - t) x + (1 + (pw - 1) t) (log(1 + exp(-|x|)) + max(-x, 0))
             let softplusNegative = try abs().neg().exp().log1p().add(try neg().clamp(min: .int(0), max: nil))
+            // torch writes into `1 - target` in place: the loss keeps the target's dtype, each
+            // step rounded to it (a float64 input with a float32 target gives a float32 loss)
+            let lossType = target.dtype
             let oneMinusT = try target.rsub(.int(1))
-            var loss: Tensor
+            var loss = try oneMinusT.mul(self).converted(to: lossType)
             if let posWeight {
                 let coefficient = try posWeight.sub(.int(1)).mul(target).add(.int(1))
-                loss = try oneMinusT.mul(self).add(try coefficient.mul(softplusNegative))
+                loss = try loss.add(try coefficient.mul(softplusNegative)).converted(to: lossType)
             } else {
-                loss = try oneMinusT.mul(self).add(softplusNegative)
+                loss = try loss.add(softplusNegative).converted(to: lossType)
             }
-            if let weight { loss = try loss.mul(weight) }
+            if let weight { loss = try loss.mul(weight).converted(to: lossType) }
             return try reduce(loss, reduction)
         }
         if let node = try bceLogitsRule.record(self, target, output: out) {

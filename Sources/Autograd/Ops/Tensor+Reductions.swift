@@ -164,6 +164,10 @@ extension Tensor {
 
     /// `torch.logsumexp(x, dim, keepdim)`, computed stably. Backward: LogsumexpBackward0.
     public func logsumexp(dims: [Int], keepDim: Bool = false) throws(TensorError) -> Tensor {
+        if dims.isEmpty && !keepDim && rank > 0 && count > 0 {
+            // torch 2.15 reduces over every dim, then fails adding its kept-dims max back
+            throw .evaluation("output with shape [] doesn't match the broadcast shape \(Shape.format([Int](repeating: 1, count: rank)))")
+        }
         let input = dtype.isFloatingPoint ? self : try converted(to: context.defaultDType)
         let out = try Kernels.logsumexp(input, dims: dims, keepDim: keepDim)
         if let node = try recordReduction(logsumexpRule, dims: dims, keepDim: keepDim, out) {
@@ -216,12 +220,15 @@ extension Tensor {
 
     /// `torch.all(x, dim, keepdim)`: a bool tensor.
     public func all(dims: [Int]? = nil, keepDim: Bool = false) throws(TensorError) -> Tensor {
-        try Kernels.reduce(.all, self, dims: dims, keepDim: keepDim)
+        // an empty dim list reduces nothing (unlike sum's, which reduces everything)
+        if dims?.isEmpty == true { return try Kernels.compare(.ne, self, Scalar.int(0)) }
+        return try Kernels.reduce(.all, self, dims: dims, keepDim: keepDim)
     }
 
     /// `torch.any(x, dim, keepdim)`: a bool tensor.
     public func any(dims: [Int]? = nil, keepDim: Bool = false) throws(TensorError) -> Tensor {
-        try Kernels.reduce(.any, self, dims: dims, keepDim: keepDim)
+        if dims?.isEmpty == true { return try Kernels.compare(.ne, self, Scalar.int(0)) }
+        return try Kernels.reduce(.any, self, dims: dims, keepDim: keepDim)
     }
 
     /// For each element, the product of the other elements along `dim`, computed without

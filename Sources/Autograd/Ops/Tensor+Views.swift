@@ -101,7 +101,12 @@ extension Tensor {
         guard dims.count == rank else {
             throw .evaluation("permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = \(rank) is not equal to len(dims) = \(dims.count)")
         }
-        let order = try Shape.wrap(dims, rank: rank)
+        var order: [Int] = []
+        for dim in dims {   // torch checks each dim's range, then whether it repeats, in turn
+            let d = try Shape.wrap(dim, rank: rank)
+            if order.contains(d) { throw .evaluation("permute(): duplicate dims are not allowed.") }
+            order.append(d)
+        }
         let out = view(shape: order.map { shape[$0] }, strides: order.map { strides[$0] }, offset: offset)
         try permuteRule.record(self, output: out)?.attributes.dims = order
         return out
