@@ -54,7 +54,13 @@ public final class HTTPServer: Sendable {
         try state.withLock { (state: inout State) throws(HTTPError) in
             guard case .idle = state else { throw .system(operation: "start (already started)", errno: EALREADY) }
             signal(SIGPIPE, SIG_IGN)
-            let (listeners, port) = try Socket.listen(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
+            let listeners: [Int32], port: Int
+            if let inherited = configuration.listeningDescriptors {
+                guard let first = inherited.first else { throw .system(operation: "listen (no inherited sockets)", errno: EINVAL) }
+                (listeners, port) = (inherited, Socket.localPort(of: first))
+            } else {
+                (listeners, port) = try Socket.listen(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
+            }
             let loop: EventLoop
             do throws(HTTPError) {
                 loop = try EventLoop(
@@ -76,6 +82,14 @@ public final class HTTPServer: Sendable {
             state = .running(loop, port: port)
             logger.info("listening", metadata: ["host": .string(configuration.host), "port": .stringConvertible(port)])
         }
+    }
+
+    /// Binds and listens on every address `host` resolves to, as `start()` does: for a process
+    /// that supervises workers, which serve these descriptors through
+    /// `HTTPServerConfiguration.listeningDescriptors`. Answers the descriptors and the port.
+    public static func listen(host: String, port: Int, backlog: Int = 1024) throws -> (descriptors: [Int32], port: Int) {
+        signal(SIGPIPE, SIG_IGN)
+        return try Socket.listen(host: host, port: port, backlog: backlog)
     }
 
     /// The bound port (the ephemeral one when configured with 0); 0 before `start()`.

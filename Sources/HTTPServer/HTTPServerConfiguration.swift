@@ -15,6 +15,10 @@ public struct HTTPServerConfiguration: Sendable {
 
     /// listen(2) backlog, default 1024 (the kernel caps it at net.core.somaxconn).
     public var backlog: Int = 1024
+    /// Listening sockets to serve instead of binding `host` and `port`: descriptors a
+    /// supervising process bound and passed on (see `HTTPServer.listen`). They are closed when
+    /// the server stops, as its own would be.
+    public var listeningDescriptors: [Int32]? = nil
 
     /// Parser limits: request line (414), header section and field count (431), body (413).
     public var limits = HTTPParserLimits()

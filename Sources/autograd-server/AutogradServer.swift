@@ -68,6 +68,10 @@ extension AutogradServer {
         var drainTimeout = 25.0
         @Option(help: "trace, debug, info, notice, warning, error or critical.")
         var logLevel: Logger.Level = .info
+        @Flag(inversion: .prefixedNo, help: "Serve from a worker process, started again if it crashes.")
+        var supervise = true
+        @Option(help: .hidden)
+        var listenFds: String?
 
         func run() throws {
             LoggingSystem.bootstrap { label in
@@ -76,7 +80,24 @@ extension AutogradServer {
                 return handler
             }
             let logger = Logger(label: "autograd-server")
+            if supervise && listenFds == nil {
+                let listeners: [Int32]
+                do {
+                    listeners = try HTTPServer.listen(host: host, port: port).descriptors
+                } catch {
+                    throw ValidationError("cannot listen on \(host):\(port): \(error)")
+                }
+                let worker = Array(CommandLine.arguments.dropFirst())
+                    + ["--listen-fds", listeners.map(String.init).joined(separator: ",")]
+                throw ExitCode(Supervisor(workerArguments: worker, listeners: listeners, logger: logger).run())
+            }
             var configuration = HTTPServerConfiguration(host: host, port: port)
+            var parentWatch: DispatchSourceTimer?
+            if let listenFds {   // a supervised worker
+                configuration.listeningDescriptors = listenFds.split(separator: ",").compactMap { Int32($0) }
+                parentWatch = Supervisor.exitWithParent(logger: logger)
+            }
+            defer { parentWatch?.cancel() }
             configuration.limits.maxBodySize = maxBodyBytes
             configuration.maxConnections = maxConnections
             configuration.maxRequestsInFlight = maxInFlight
