@@ -331,6 +331,23 @@ struct ServerIntegrationTests {
         }
     }
 
+    @Test("serves sockets bound beforehand (a supervisor's), one server after another on the same ones")
+    func inheritedListeners() throws {
+        let (descriptors, port) = try HTTPServer.listen(host: "127.0.0.1", port: 0)
+        // a second copy of each descriptor, as a supervisor keeps while a worker serves them
+        let kept = descriptors.map { dup($0) }
+        defer { kept.forEach { _ = close($0) } }
+        for copy in [descriptors, kept.map { dup($0) }] {
+            // a connection made before the server starts waits in the backlog
+            let early = try TestClient(port: port)
+            try withServer({ $0.listeningDescriptors = copy }) { server in
+                #expect(server.localPort == port)
+                try early.send(get("/early"))
+                #expect(try early.readResponse().headers["X-Path"] == "/early")
+            }
+        }
+    }
+
     @Test("listens on IPv6 loopback and on the dual-stack wildcard")
     func ipv6() throws {
         try withServer({ $0.host = "::1" }) { server in
