@@ -114,7 +114,9 @@ extension Tensor {
         }
         let integral = !start.isFloatingPoint && !end.isFloatingPoint && !step.isFloatingPoint
         let type = dtype ?? (integral ? .int64 : context.defaultDType)
-        let count = Int(((b - a) / s).rounded(.up))
+        let size = ((b - a) / s).rounded(.up)
+        guard size < 0x1p63 else { throw .evaluation("invalid size, possible overflow?") }   // not an Int
+        let count = Int(size)
         try context.checkElements(count)
         let out = try uninitialized([count], type, context)
         switch type {
