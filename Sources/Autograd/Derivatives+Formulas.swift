@@ -168,7 +168,7 @@ func sumBackward(_ grad: Tensor, _ c: Node) throws(TensorError) -> Tensor {
 /// How many elements a reduction over `dims` combines (torch's `_safe_size`: a 0-d input's
 /// dim 0 counts as one element).
 func reducedCount(_ shape: [Int], _ dims: [Int]) -> Int {
-    shape.isEmpty ? 1 : dims.map { shape[$0] }.reduce(1, *)
+    shape.isEmpty ? 1 : Shape.product(dims.map { shape[$0] })
 }
 
 /// Puts the reduced dimensions back as size 1 (torch's `unsqueeze_multiple`).

@@ -2,6 +2,19 @@
 /// wrapping. Messages copy torch's.
 enum Shape {
     /// The number of elements of `shape`, or `limitExceeded` when the product overflows.
+    /// The product of `sizes`: 0 when one is 0, else saturating at Int.max instead of trapping
+    /// (an empty tensor's other sizes may multiply past it).
+    static func product<C: Collection<Int>>(_ sizes: C) -> Int {
+        if sizes.contains(0) { return 0 }
+        var product = 1
+        for size in sizes {
+            let (next, overflow) = product.multipliedReportingOverflow(by: size)
+            if overflow { return .max }
+            product = next
+        }
+        return product
+    }
+
     static func count(_ shape: [Int]) throws(TensorError) -> Int {
         var count = 1
         for size in shape {

@@ -495,10 +495,22 @@ struct ProgramDecoder {
         } else {
             return
         }
-        if let shape, shape.reduce(1, *) != count {
+        if let shape, elementCount(shape) != count {
             throw ProgramError.invalid("shape \(formatShape(shape)) does not hold \(count) elements", path + ".attrs.shape")
         }
     }
+}
+
+/// The number of elements of `shape`, or nil past Int.max (a shape is the client's to choose).
+private func elementCount(_ shape: [Int]) -> Int? {
+    if shape.contains(0) { return 0 }
+    var product = 1
+    for size in shape {
+        let (next, overflow) = product.multipliedReportingOverflow(by: size)
+        if overflow { return nil }
+        product = next
+    }
+    return product
 }
 
 /// `[2, 3]`, as the reference prints a shape list.

@@ -54,7 +54,7 @@ final class ViewPlacement {
     private func covered() throws(TensorError) -> Tensor {
         if let coveredMask { return coveredMask }
         let index = plan.indices[0]!
-        let mask = try Tensor.zeros([baseShape.reduce(1, *)], dtype: .bool, context: index.context)
+        let mask = try Tensor.zeros([Shape.product(baseShape)], dtype: .bool, context: index.context)
         let c = mask.pointer(Bool.self), p = index.pointer(Int64.self)
         for k in 0..<index.count { c[Int(p[k])] = true }
         coveredMask = try mask.reshape(baseShape)

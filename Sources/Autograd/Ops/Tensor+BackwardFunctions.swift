@@ -149,6 +149,6 @@ extension Tensor {
 
 /// mse_loss's factor: 2, or 2 over the element count for mean.
 func mseScale(_ x: Tensor, _ target: Tensor, _ reduction: Reduction) throws(TensorError) -> Scalar {
-    let n = Swift.max(try Shape.broadcast(x.shape, target.shape).reduce(1, *), 1)
+    let n = Swift.max(Shape.product(try Shape.broadcast(x.shape, target.shape)), 1)
     return reduction == .mean ? .double(2 / Double(n)) : .int(2)
 }

@@ -62,7 +62,7 @@ final class AdvancedIndex {
     /// position, and the row-major stride of each plain dim.
     func linearOffsets() -> [Int] {
         let dims = advancedDims
-        let count = indexShape.reduce(1, *)
+        let count = Shape.product(indexShape)
         var linear = [Int](repeating: 0, count: count)
         var stride = 1
         for d in dims.reversed() {
@@ -150,7 +150,7 @@ extension Tensor {
         for d in 0..<dims {
             let column = try Tensor.uninitialized([hits.count], .int64, context)
             let c = column.pointer(Int64.self)
-            let inner = maskShape[(d + 1)...].reduce(1, *)
+            let inner = Shape.product(maskShape[(d + 1)...])
             for (k, flat) in hits.enumerated() { c[k] = Int64((flat / inner) % maskShape[d]) }
             columns.append(column)
         }
@@ -282,8 +282,8 @@ extension Kernels {
     /// Adds `values` (shaped like an index result) into zeros of the input's shape.
     static func scatterIndexed(_ values: Tensor, _ plan: AdvancedIndex) throws(TensorError) -> Tensor {
         let plain = plan.plainDims.map { plan.inputShape[$0] }
-        let rowSize = plain.reduce(1, *)
-        let rows = plan.advancedDims.map { plan.inputShape[$0] }.reduce(1, *)
+        let rowSize = Shape.product(plain)
+        let rows = Shape.product(plan.advancedDims.map { plan.inputShape[$0] })
         // Values in [index positions, plain dims] order.
         let ordered = try values.unplaceIndexDims(plan).contiguousData()
         let sums = try Tensor.zeros([rows, rowSize], dtype: values.dtype, context: values.context)
@@ -361,7 +361,7 @@ extension Kernels {
     /// Calls `body(flat, coordinates, k)` for every position of an index tensor of `shape`.
     private static func forEachScatterPosition(_ shape: [Int], dim: Int,
                                                _ body: (Int, [Int], Int) throws(TensorError) -> Void) throws(TensorError) {
-        let count = shape.reduce(1, *)
+        let count = Shape.product(shape)
         var coords = [Int](repeating: 0, count: shape.count)
         for flat in 0..<count {
             try body(flat, coords, dim < coords.count ? coords[dim] : 0)
@@ -387,8 +387,8 @@ extension Tensor {
     fileprivate func advancedLayout(_ plan: AdvancedIndex) throws(TensorError) -> (Tensor, Int, Int) {
         let order = plan.advancedDims + plan.plainDims
         let data = order == Array(0..<rank) ? try contiguousData() : try permutedData(order)
-        let rows = plan.advancedDims.map { shape[$0] }.reduce(1, *)
-        let rowSize = plan.plainDims.map { shape[$0] }.reduce(1, *)
+        let rows = Shape.product(plan.advancedDims.map { shape[$0] })
+        let rowSize = Shape.product(plan.plainDims.map { shape[$0] })
         return (data, rows, rowSize)
     }
 

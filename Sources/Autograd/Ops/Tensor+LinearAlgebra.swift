@@ -153,7 +153,7 @@ extension Tensor {
         let t1 = transposed ? try other.transpose(-2, -1) : self
         let t2 = !transposed ? other : (rank == 2 ? try t() : self)
         var outputShape = Array(t1.shape.dropLast())
-        let folded = outputShape.reduce(1, *)
+        let folded = Shape.product(outputShape)
         let matrix = t2.rank == 2
         if matrix { outputShape.append(t2.shape[1]) }
         let t1Folded = try t1.reshape([folded, t1.shape.last!])
@@ -171,7 +171,7 @@ extension Tensor {
         let batchA = Array(shape.prefix(Swift.max(d1 - 2, 0)))
         let batchB = d2 > 1 ? Array(other.shape.prefix(d2 - 2)) : []
         var outputShape = try Shape.broadcast(batchA, batchB)   // torch broadcasts the batch first
-        let batch = outputShape.reduce(1, *)
+        let batch = Shape.product(outputShape)
         if m1 != m2 {
             throw .evaluation("Expected size for first two dimensions of batch2 tensor to be: [\(batch), \(m1)] but got: [\(batch), \(m2)].")
         }
@@ -213,7 +213,7 @@ extension Tensor {
         if let bias {
             if rank == 2 { return try Tensor.addmm(bias, self, weight.t()) }
             if isContiguous && (rank == 3 || bias.rank == 1) {
-                let folded = try reshape([shape.dropLast().reduce(1, *), shape.last ?? 1])
+                let folded = try reshape([Shape.product(shape.dropLast()), shape.last ?? 1])
                 let result = try Tensor.addmm(bias, folded, weight.t())
                 return try result.unsafeView(Array(shape.dropLast()) + [result.shape[1]])
             }

@@ -355,7 +355,7 @@ final class NLLPlan {
         let w = try weight.map { (w) throws(TensorError) in try w.checkedDoubles() }
         let flatTarget = try target.contiguousData()   // int64, checked by the callers
         let targets = UnsafeBufferPointer(start: flatTarget.pointer(Int64.self), count: target.count)
-        let inner = input.rank > 2 ? input.shape[2...].reduce(1, *) : 1
+        let inner = input.rank > 2 ? Shape.product(input.shape[2...]) : 1
         var picked: [Int] = [], weights: [Double] = []
         picked.reserveCapacity(targets.count)
         for (s, t) in targets.enumerated() {
@@ -394,7 +394,7 @@ final class NLLPlan {
     func backward(_ grad: Tensor, inputShape: [Int], reduction: Reduction) throws(TensorError) -> Tensor {
         let context = grad.context
         let kept = picked.indices.filter { picked[$0] >= 0 }
-        let count = inputShape.reduce(1, *)
+        let count = Shape.product(inputShape)
         let scale = kept.map { -weights[$0] / (reduction == .mean ? totalWeight : 1) }
         let scales = try Tensor.make(scale, shape: [kept.count], dtype: grad.dtype, context: context)
         let perSample = reduction == .none

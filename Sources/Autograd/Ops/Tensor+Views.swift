@@ -57,7 +57,7 @@ extension Tensor {
         if rank == 0 { return try reshape([1]) }
         guard start <= end else { throw .evaluation("flatten() has invalid args: start_dim cannot come after end_dim") }
         if start == end { return self }
-        let merged = shape[start...end].reduce(1, *)
+        let merged = Shape.product(shape[start...end])
         return try reshape(Array(shape[..<start]) + [merged] + Array(shape[(end + 1)...]))
     }
 
@@ -261,7 +261,7 @@ extension Tensor {
     /// when some new dimension would span two non-contiguous chunks.
     static func viewStrides(_ oldShape: [Int], _ oldStrides: [Int], _ newShape: [Int]) -> [Int]? {
         if oldShape.isEmpty { return [Int](repeating: 1, count: newShape.count) }
-        let numel = oldShape.reduce(1, *)
+        let numel = Shape.product(oldShape)
         if numel == 0 && oldShape == newShape { return oldStrides }
         var newStrides = [Int](repeating: 0, count: newShape.count)
         if numel == 0 {
