@@ -134,9 +134,18 @@ extension Kernels {
         let shape = try Shape.broadcast(a.shape, b.shape)
         try checkKernel(op, dtype, b: b.dtype == .int64 ? b : nil, alpha: alpha)
         let out = try Tensor.pointwiseOutput(shape, dtype, a.context, a, b)
-        let x = try a.converted(to: dtype), y = try b.converted(to: dtype)
+        // the operands themselves when they have the dtype: passed borrowed, no reference taken
+        if a.dtype == dtype && b.dtype == dtype {
+            tensorKernel(op, out, a, b, alpha: alpha)
+        } else {
+            tensorKernel(op, out, try a.converted(to: dtype), try b.converted(to: dtype), alpha: alpha)
+        }
+        return out
+    }
+
+    private static func tensorKernel(_ op: BinaryOp, _ out: Tensor, _ x: Tensor, _ y: Tensor, alpha: Scalar?) {
         let scale = alpha?.doubleValue
-        switch dtype {
+        switch out.dtype {
         case .float32: floating(op, out, x, y, scale.map { Float($0) }, Float.self)
         case .float64: floating(op, out, x, y, scale, Double.self)
         case .int64:
@@ -145,7 +154,6 @@ extension Kernels {
             else { Loop.map(out, x, y) { (p: Int64, q: Int64) in Int64.apply(op, p, q) } }
         case .bool: Loop.map(out, x, y) { (p: Bool, q: Bool) in logical(op, p, q) }
         }
-        return out
     }
 
     /// `op(a, s)`, or `op(s, a)` when `scalarFirst`, for a Python number `s`.
@@ -159,9 +167,18 @@ extension Kernels {
         if op == .sub { try checkSubtraction(a.dtype, s.wrappedDType(defaultFloat: a.context.defaultDType)) }
         try checkKernel(op, dtype, scalar: s, scalarFirst: scalarFirst, alpha: alpha)
         let out = try Tensor.pointwiseOutput(a.shape, dtype, a.context, a)
-        let x = try a.converted(to: dtype)
+        // the operand itself when it has the dtype: passed borrowed, no reference taken
+        if a.dtype == dtype {
+            scalarKernel(op, out, a, s, scalarFirst: scalarFirst, alpha: alpha)
+        } else {
+            scalarKernel(op, out, try a.converted(to: dtype), s, scalarFirst: scalarFirst, alpha: alpha)
+        }
+        return out
+    }
+
+    private static func scalarKernel(_ op: BinaryOp, _ out: Tensor, _ x: Tensor, _ s: Scalar, scalarFirst: Bool, alpha: Scalar?) {
         let v = s.doubleValue * (alpha?.doubleValue ?? 1)
-        switch dtype {
+        switch out.dtype {
         case .float32: floating(op, out, x, Float(v), scalarFirst)
         case .float64: floating(op, out, x, v, scalarFirst)
         case .int64:
@@ -172,7 +189,6 @@ extension Kernels {
             let q = s.doubleValue != 0
             Loop.map(out, x) { (p: Bool) in scalarFirst ? logical(op, q, p) : logical(op, p, q) }
         }
-        return out
     }
 
     /// `acc += b` in place, for `acc` contiguous and `b` of its shape and dtype in other memory:

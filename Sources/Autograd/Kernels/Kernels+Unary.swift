@@ -58,8 +58,13 @@ extension Kernels {
             }
         }
         let out = try Tensor.pointwiseOutput(x.shape, dtype, x.context, x)
-        let input = try x.converted(to: dtype)
-        switch dtype {
+        // the operand itself when it has the dtype: passed borrowed, no reference taken
+        if x.dtype == dtype { unaryKernel(op, out, x) } else { unaryKernel(op, out, try x.converted(to: dtype)) }
+        return out
+    }
+
+    private static func unaryKernel(_ op: UnaryOp, _ out: Tensor, _ input: Tensor) {
+        switch out.dtype {
         case .float32 where op == .gelu && input.isContiguous && input.count > 1:
             // torch's vectorized float kernel (a contiguous input of two elements or more)
             // answers NaN for gelu(+inf); its scalar loop answers +inf
@@ -75,7 +80,6 @@ extension Kernels {
             }
         case .bool: Loop.map(out, input) { (v: Bool) in v }
         }
-        return out
     }
 
     @inline(__always)
