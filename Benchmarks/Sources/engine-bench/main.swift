@@ -121,6 +121,12 @@ if which == "chain-parts" {
     print("chain_backward_us_per_op \(back / scale)")
     print("chain_free_us_per_op \(free / scale)")
 }
+if which == "tutorial-count" {
+    // The tutorial N times untimed (default 1,000): for counting calls per program with perf
+    // (`perf stat -e probe_libswiftCore:swift_retain …`), divided by N.
+    let n = arguments.count > 2 ? Int(arguments[2]) ?? 1000 : 1000
+    for _ in 0..<n { try tutorial() }
+}
 if which == "floor" {
     // What this machine charges for one heap object's life (allocate, initialise, free): a
     // node-like object with fifteen reference fields, and one with two, 10,000 made and then

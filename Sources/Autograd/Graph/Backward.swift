@@ -337,6 +337,7 @@ private struct ReadyQueue {
     }
 
     mutating func pop() -> Node? {
+        if heap.count <= 1 { return heap.isEmpty ? nil : heap.removeLast() }   // moved out: no retain
         guard let top = heap.first else { return nil }
         let last = heap.removeLast()
         if !heap.isEmpty {
