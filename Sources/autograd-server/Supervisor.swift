@@ -36,7 +36,8 @@ final class Supervisor {
         forwardTerminationSignals()
         var restarts: [UInt64] = []
         while true {
-            guard let pid = spawnWorker() else { return 1 }
+            // no worker: stopped while waiting to start one (exit 0), or spawning failed
+            guard let pid = spawnWorker() else { return lock.withLock { stopping } ? 0 : 1 }
             let status = waitForExit(of: pid)
             let signalNumber = status & 0x7f, exitCode = (status >> 8) & 0xff
             let isStopping = lock.withLock { worker = 0; return stopping }
