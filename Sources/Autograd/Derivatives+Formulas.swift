@@ -230,9 +230,7 @@ func selectingReductionBackward(_ grad: Tensor, _ c: Node) throws(TensorError) -
         indices = indices.rawUnsqueeze(d)
     }
     let out = try g.scatterIntoZeros(shape: shape, dim: d, index: indices)
-    // torch's zeros(sizes).scatter_(dim, indices, grad) leaves its result at version 2
-    out.bumpVersion()
-    out.bumpVersion()
+    out.bumpVersion(by: 2)   // torch's zeros(sizes).scatter_(dim, indices, grad) leaves version 2
     return out
 }
 
@@ -441,7 +439,7 @@ func bceWithLogitsBackward(_ grad: Tensor, _ c: Node, target: Bool) throws(Tenso
         out = try out.divScalar(.int(Int64(x.count)))
         writes += 1
     }
-    for _ in 0..<writes { out.bumpVersion() }
+    out.bumpVersion(by: writes)
     return out
 }
 

@@ -39,7 +39,7 @@ public enum Scalar: Sendable, Equatable, CustomStringConvertible {
 
     /// The dtype torch gives this number when it wraps it into a tensor for type promotion:
     /// floats take the default dtype, ints `int64`, booleans `bool`.
-    func wrappedDType(defaultFloat: DType) -> DType {
+    public func wrappedDType(defaultFloat: DType) -> DType {
         switch self {
         case .bool: .bool
         case .int: .int64

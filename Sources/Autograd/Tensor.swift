@@ -171,9 +171,10 @@ public final class Tensor {
     /// storage's counter, or a `.data` alias's own).
     public var version: Int { ownVersionCounter?.version ?? storage.version }
 
-    /// Records an in-place write.
-    func bumpVersion() {
-        if let own = ownVersionCounter { own.version += 1 } else { storage.version += 1 }
+    /// Records an in-place write (or `writes` of them, as a torch formula that writes its
+    /// result several times leaves it).
+    func bumpVersion(by writes: Int = 1) {
+        if let own = ownVersionCounter { own.version += writes } else { storage.version += writes }
     }
 
     /// The counter to share with an alias: nil means the storage's.

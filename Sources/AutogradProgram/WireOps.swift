@@ -212,7 +212,7 @@ enum WireOps {
                     if case .tensor(let other) = a.inputs[3 - i] {
                         dtype = wrappedType(s, like: other, a)
                     } else {
-                        dtype = s.isFloatingPoint ? a.context.defaultDType : (s == .bool(true) || s == .bool(false) ? .bool : .int64)
+                        dtype = s.wrappedDType(defaultFloat: a.context.defaultDType)
                     }
                     return try Tensor.full([], s, dtype: dtype, context: a.context)
                 default: throw a.typeError("argument 'input' (position \(i + 1)) must be Tensor, not \(a.inputs[i].typeName)")
@@ -635,8 +635,7 @@ enum WireOps {
             let x = try a.tensor(0)
             // torch's parser takes a Python number for `src` as a wrapped 0-d tensor
             if case .scalar(let s, _) = a.inputs[1] {
-                let type: DType = s.isFloatingPoint ? .float64 : (s == .bool(true) || s == .bool(false) ? .bool : .int64)
-                try x.copy_(try Tensor.full([], s, dtype: type, context: a.context))
+                try x.copy_(try Tensor.full([], s, dtype: s.wrappedDType(defaultFloat: .float64), context: a.context))
             } else {
                 try x.copy_(try a.tensor(1, "src"))
             }
