@@ -75,19 +75,27 @@ public final class Context {
     }
 
     /// Throws unless a tensor of `count` elements may exist.
+    @inline(__always)
     func checkElements(_ count: Int) throws(TensorError) {
-        if count > limits.maxElements {
-            throw .limitExceeded("a tensor of \(count) elements exceeds the limit of \(limits.maxElements)")
-        }
+        if count > limits.maxElements { throw elementLimitError(count) }
+    }
+
+    @inline(never)
+    private func elementLimitError(_ count: Int) -> TensorError {
+        .limitExceeded("a tensor of \(count) elements exceeds the limit of \(limits.maxElements)")
     }
 
     /// Records `bytes` of new storage, or throws if that would pass the byte limit.
+    @inline(__always)
     func reserve(bytes: Int) throws(TensorError) {
         let (total, overflow) = bytesHeld.addingReportingOverflow(bytes)
-        if overflow || total > limits.maxBytes {
-            throw .limitExceeded("the program would hold more than \(limits.maxBytes) bytes of tensors")
-        }
+        if overflow || total > limits.maxBytes { throw byteLimitError() }
         bytesHeld = total
+    }
+
+    @inline(never)
+    private func byteLimitError() -> TensorError {
+        .limitExceeded("the program would hold more than \(limits.maxBytes) bytes of tensors")
     }
 
     func release(bytes: Int) { bytesHeld -= bytes }

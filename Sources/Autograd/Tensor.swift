@@ -5,11 +5,9 @@
 /// and `requires_grad_` change the one object every name bound to it sees.
 public final class Tensor {
     /// The context this tensor was made in; its grad mode and limits govern every op on it.
-    ///
-    /// Unowned: the storage holds its context strongly (it is charged for the bytes), and the
-    /// tensor holds the storage, so the context outlives the tensor; this saves a reference
-    /// count on every tensor made.
-    public unowned(unsafe) let context: Context
+    /// (Held strongly: an `unowned(unsafe)` one was retained again at each use, which cost
+    /// more reference counting than it saved.)
+    public let context: Context
     /// A `var` only so that `isKnownUniquelyReferenced` can inspect it.
     var storage: Storage
     /// Sizes, outermost first; empty for a 0-d tensor.
