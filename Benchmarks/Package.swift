@@ -21,6 +21,9 @@ let package = Package(
                 .product(name: "AutogradProgram", package: "autograd-server"),
             ]
         ),
+        // Issue 2's prototype (class nodes, closures, a dictionary of gradients): its yardstick
+        // measured on today's machine.
+        .executableTarget(name: "prototype-bench"),
         // The same tiny JSON POST on our HTTP server and on Hummingbird 2 (run-http.sh).
         .executableTarget(
             name: "BenchHTTPServer",

@@ -96,6 +96,26 @@ if which == "tutorial-parts" {
     print("tutorial_forward_us \((forward - setup) / 1000)")
     print("tutorial_backward_us \((whole - forward) / 1000)")
 }
+if which == "lifecycle" {
+    // One fresh tensor's life (Tensor + Storage, made and freed), and a storage's alone.
+    let c = Context(defaultDType: .float32, seed: 0, limits: limits)
+    let shape = [3]
+    let t = try measure(repeats: 5, iterations: 200_000) { _ = try Tensor.zeros(shape, dtype: .float32, context: c) }
+    print("tensor_lifecycle_ns \(t)")
+    let x = try Tensor.ones(shape, dtype: .float32, context: c)
+    let m = try measure(repeats: 5, iterations: 200_000) { _ = try x.mul(1.5) }
+    print("mul_scalar_plain_ns \(m)")
+    try x.requireGradAtCreation()
+    let r = try measure(repeats: 5, iterations: 200_000) { _ = try x.mul(1.5) }
+    print("mul_scalar_recorded_ns \(r)")
+}
+if which == "recorded-count" {
+    // The recorded scalar mul N times untimed, for perf.
+    let c = Context(defaultDType: .float32, seed: 0, limits: limits)
+    let x = try Tensor.ones([3], dtype: .float32, context: c)
+    try x.requireGradAtCreation()
+    for _ in 0..<(arguments.count > 2 ? Int(arguments[2]) ?? 1000 : 1000) { _ = try x.mul(1.5) }
+}
 if which == "plain" {
     // The chain's ops with grad mode off: tensor creation, kernel and teardown only.
     let n = 10_000
