@@ -17,8 +17,11 @@ public final class Derivative: Sendable {
     public let name: String
     /// The `grad_fn` name torch gives the node: `MulBackward0`.
     public let gradFn: String
-    /// One formula per forward input, each run only when that input needs a gradient.
-    let formulas: [Formula]?
+    /// One formula per forward input, each run only when that input needs a gradient. Kept
+    /// in memory of their own rather than an array: the backward walk reads them for every
+    /// node through the node's unowned reference, and an array read that way is retained and
+    /// released each time, an atomic count on an object every worker thread shares.
+    nonisolated(unsafe) let formulas: UnsafeMutableBufferPointer<Formula>?
     /// One formula for every input at once (ops with several outputs or many inputs).
     let joint: JointFormula?
     // Neither: `AccumulateGrad`, which adds the incoming gradient into a leaf's `.grad`.
@@ -26,7 +29,9 @@ public final class Derivative: Sendable {
     init(_ name: String, _ gradFn: String, _ formulas: Formula...) {
         self.name = name
         self.gradFn = gradFn
-        self.formulas = formulas
+        let table = UnsafeMutableBufferPointer<Formula>.allocate(capacity: formulas.count)
+        _ = table.initialize(from: formulas)
+        self.formulas = table
         self.joint = nil
     }
 
@@ -42,6 +47,13 @@ public final class Derivative: Sendable {
         self.gradFn = name
         self.formulas = nil
         self.joint = nil
+    }
+
+    deinit {
+        if let formulas {
+            formulas.deinitialize()
+            formulas.deallocate()
+        }
     }
 
     /// The op family: `mul` for `mul.Tensor`.
