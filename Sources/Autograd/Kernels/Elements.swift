@@ -6,12 +6,22 @@ protocol TensorElement {
 }
 
 /// The floating element types: kernels generic over this protocol serve float32 and float64.
-protocol FloatingElement: TensorElement, Real, BinaryFloatingPoint {}
+/// (SIMD lanes of it must be `SIMDScalar` and `Codable`, as Float and Double are.)
+protocol FloatingElement: TensorElement, Real, BinaryFloatingPoint, SIMDScalar, Codable, SumAccumulator {
+    /// The lanes torch's sum kernel adds at once (Kernels+Sum.swift).
+    associatedtype SumVector: SIMD, SumAccumulator where SumVector.Scalar == Self
+}
 
 extension Bool: TensorElement { static var dtype: DType { .bool } }
 extension Int64: TensorElement { static var dtype: DType { .int64 } }
-extension Float: FloatingElement { static var dtype: DType { .float32 } }
-extension Double: FloatingElement { static var dtype: DType { .float64 } }
+extension Float: FloatingElement {
+    static var dtype: DType { .float32 }
+    typealias SumVector = SIMD8<Float>
+}
+extension Double: FloatingElement {
+    static var dtype: DType { .float64 }
+    typealias SumVector = SIMD4<Double>
+}
 
 extension Int64 {
     /// A C cast from a float: truncation toward zero; NaN, infinities and out-of-range values

@@ -87,26 +87,6 @@ enum ReduceOp {
 }
 
 extension Kernels {
-    /// Sums a block in its own dtype, as torch's `sum` does (a float32 sum of 3e38s overflows
-    /// there too): four partial sums over chunks of up to 64 elements, chunks added pairwise,
-    /// which keeps the rounding error near that of torch's cascade summation.
-    static func elementSum<T: FloatingElement>(_ block: UnsafeBufferPointer<T>) -> T {
-        let n = block.count
-        if n > 64 {
-            let half = n / 2
-            return elementSum(UnsafeBufferPointer(rebasing: block[..<half]))
-                + elementSum(UnsafeBufferPointer(rebasing: block[half...]))
-        }
-        var s0: T = 0, s1: T = 0, s2: T = 0, s3: T = 0
-        var i = 0
-        while i + 4 <= n {
-            s0 += block[i]; s1 += block[i + 1]; s2 += block[i + 2]; s3 += block[i + 3]
-            i += 4
-        }
-        while i < n { s0 += block[i]; i += 1 }
-        return (s0 + s1) + (s2 + s3)
-    }
-
     /// Sums a block in double with four partial sums (a mean for the variance, which torch
     /// computes in double too).
     @inline(__always)
@@ -156,6 +136,7 @@ extension Kernels {
                 }
             }
         }
+        if op == .sum && x.dtype.isFloatingPoint { return try floatingSum(x, dims: dims, keepDim: keepDim) }
         let layout = try ReductionLayout(x, dims: dims)
         let outType: DType
         switch op {
@@ -193,12 +174,32 @@ extension Kernels {
         return out
     }
 
+    /// `sum` of a floating tensor over `dims` (nil or empty: all), in torch's order
+    /// (`cascadeSum`), read where it lies: no reordered copy.
+    private static func floatingSum(_ x: Tensor, dims requested: [Int]?, keepDim: Bool) throws(TensorError) -> Tensor {
+        let rank = x.rank
+        let all = requested?.isEmpty ?? true
+        var reduced = [Bool](repeating: all, count: rank)
+        if !all, let requested {
+            for d in try Shape.wrap(requested, rank: rank) where rank > 0 { reduced[d] = true }
+        }
+        var shape: [Int] = []
+        for d in 0..<rank where keepDim || !reduced[d] { shape.append(reduced[d] ? 1 : x.shape[d]) }
+        let out = try Tensor.uninitialized(shape, x.dtype, x.context)
+        if x.dtype == .float32 {
+            cascadeSum(x, reduced: reduced, keepDim: keepDim, into: out, Float.self)
+        } else {
+            cascadeSum(x, reduced: reduced, keepDim: keepDim, into: out, Double.self)
+        }
+        return out
+    }
+
     @inline(__always)
     private static func floatingReduce<T: FloatingElement>(_ op: ReduceOp, _ layout: ReductionLayout, _ out: Tensor, _: T.Type) {
         let o = out.pointer(T.self)
         layout.forEachBlock(T.self) { i, block in
             switch op {
-            case .sum: o[i] = elementSum(block)
+            case .sum: preconditionFailure("floating sums are torch's cascade (Kernels+Sum.swift)")
             case .prod:
                 var r: T = 1   // in the dtype, as torch's: float32 products overflow and underflow
                 for v in block { r *= v }
