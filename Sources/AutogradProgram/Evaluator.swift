@@ -24,14 +24,14 @@ public struct Evaluator: Sendable {
     public func evaluate(_ body: [UInt8]) -> Answer {
         let root: Any
         do {
-            root = try JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed])
+            root = try JSONReader.read(body)
         } catch {
-            return Self.failure(ProgramError(.badJSON, "the body is not JSON: \(Self.reason(error))"))
+            return Self.failure(ProgramError(.badJSON, "the body is not JSON: \(error)"))
         }
         return evaluate(json: root)
     }
 
-    /// Evaluates a program already parsed by JSONSerialization.
+    /// Evaluates a program already read into a tree (`JSONReader`'s, or JSONSerialization's).
     public func evaluate(json root: Any) -> Answer {
         do {
             var decoder = ProgramDecoder(ops: WireOps.byName, limits: limits)
@@ -70,10 +70,5 @@ public struct Evaluator: Sendable {
         }
         json.raw("}}")
         return json.bytes
-    }
-
-    private static func reason(_ error: Error) -> String {
-        let text = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
-        return text ?? "it could not be parsed"
     }
 }

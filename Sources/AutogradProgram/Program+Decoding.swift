@@ -1,8 +1,9 @@
 import Autograd
 import Foundation
 
-/// A JSON value as JSONSerialization produces it, told apart by kind. A number's spelling does
-/// not matter: an integral value is an integer (API.md's convention), any other a float.
+/// A JSON value as `JSONReader` (or JSONSerialization, for trees built by callers) produces
+/// it, told apart by kind. A number's spelling does not matter: an integral value is an integer
+/// (API.md's convention), any other a float.
 enum JSON {
     case null
     case bool(Bool)
@@ -13,9 +14,22 @@ enum JSON {
     case object([String: Any])
 
     init(_ any: Any) {
-        // JSONSerialization's own types, told by their exact type: much cheaper than a cast
-        // that must consider bridging
+        // the readers' own types, told by their exact type: much cheaper than a cast that must
+        // consider bridging
         let type = Swift.type(of: any)
+        if type == Double.self {
+            let d = any as! Double
+            if let i = Int64(exactly: d), abs(d) < 0x1p53 { self = .integer(i) } else { self = .float(d) }
+            return
+        }
+        if type == Int64.self {
+            self = .integer(any as! Int64)
+            return
+        }
+        if type == Bool.self {
+            self = .bool(any as! Bool)
+            return
+        }
         if type == String.self {
             self = .string(any as! String)
             return
@@ -326,13 +340,13 @@ struct ProgramDecoder {
             case .bool(let b): values.append(b ? 1 : 0); integers?.append(b ? 1 : 0); return []
             case .integer(let i):
                 // a zero keeps its sign: `-0.0` in a literal is torch's negative zero
-                values.append(i == 0 ? (any as? NSNumber)?.doubleValue ?? 0 : Double(i))
+                values.append(i == 0 ? (any as? Double) ?? (any as? NSNumber)?.doubleValue ?? 0 : Double(i))
                 integers?.append(i)
                 if i.magnitude > 1 << 53 { inexact = true }
                 allBoolean = false
                 return []
             case .float(let d):
-                // Foundation parses some long negative integers as doubles: integral ones count
+                // an integer beyond int64 is read as a double: integral ones count
                 values.append(d)
                 if let i = Int64(exactly: d) { integers?.append(i); inexact = true } else { integers = nil }
                 allBoolean = false
