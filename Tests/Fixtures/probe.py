@@ -7,7 +7,10 @@
 `specials` runs every one-input op, the binary ops, the reductions, the losses and the matrix
 products on special values (±inf, NaN, ±0, 1e±30, denormals, int64 extremes) in float32,
 float64, int64 and bool, and prints each answer that differs from torch's beyond
-conformance.py's tolerances. `versions` builds every op form of generate.py, backpropagates,
+conformance.py's tolerances. `sums` draws random float32 and float64 tensors (values over ten orders of magnitude, so that
+rounding shows), strided views of them (permuted, sliced with steps, expanded), sums and means
+them over random dims, and sums gradients back to broadcast shapes; it requires every value
+to be torch's bit for bit. `versions` builds every op form of generate.py, backpropagates,
 then saves each leaf's .grad, writes it in place and backpropagates again: torch's error message
 names the version counter the gradient left the formula with (formulas that write their result
 in place, gradients copied because their layout is not the leaf's), with and without
@@ -176,6 +179,79 @@ def specials(probe, ops):
                 {"op": "tensor", "attrs": tensor([True, False, True, False], "bool")}, value]}], False)
 
 
+def sums(probe, count, seed, big=False):
+    """Sums and means, forward and summed back to broadcast shapes, compared bit for bit."""
+    import numpy as np
+    r = random.Random(seed)
+    sizes = [1, 2, 3, 5, 7, 8, 9, 16, 17, 33, 64, 100]
+    for trial in range(count):
+        dtype = r.choice(["float32", "float64"])
+        rank = r.randint(1, 4)
+        shape = [r.choice(sizes) for _ in range(rank)]
+        while np.prod(shape) > (100_000 if big else 6000):
+            shape[r.randrange(rank)] = r.choice([1, 2, 3])
+        if big and np.prod(shape) < 32768:
+            continue
+        n = int(np.prod(shape))
+        values = [round(r.uniform(-1, 1) * 10 ** r.randint(-3, 7), r.randint(0, 9)) for _ in range(n)]
+        x = {"op": "tensor", "attrs": {"data": values, "shape": list(shape), "dtype": dtype}}
+        view = r.random()
+        if view < 0.3 and rank > 1:
+            perm = list(range(rank))
+            r.shuffle(perm)
+            x = {"op": "permute", "inputs": [x], "attrs": {"dims": perm}}
+            shape = [shape[d] for d in perm]
+        elif view < 0.5:
+            d = r.randrange(rank)
+            step = r.choice([2, 3])
+            x = {"op": "index", "inputs": [x], "attrs": {"index": [{"start": None, "stop": None, "step": 1}] * d
+                                                           + [{"start": r.choice([0, 1]), "stop": None, "step": step}]}}
+            shape[d] = len(range(1 if x["attrs"]["index"][d]["start"] else 0, shape[d], step))
+        elif view < 0.6:
+            d = r.randrange(rank + 1)
+            x = {"op": "unsqueeze", "inputs": [x], "attrs": {"dim": d}}
+            shape = shape[:d] + [r.choice([2, 5, 16])] + shape[d:]
+            x = {"op": "expand", "inputs": [x], "attrs": {"size": list(shape)}}
+            rank += 1
+        if 0 in shape:
+            continue
+        op = r.choice(["sum", "sum", "mean"])
+        attrs = {}
+        if r.random() < 0.6:
+            attrs["dim"] = sorted(r.sample(range(rank), r.randint(1, rank)))
+            attrs["keepdim"] = r.random() < 0.5
+        steps = [{"out": "x", **x}, {"out": "y", "op": op, "inputs": ["x"], "attrs": attrs}]
+        # a leaf broadcast against x: its gradient is x summed back to the leaf's shape
+        leaf_shape = [1 if r.random() < 0.5 else s for s in shape][r.randint(0, rank - 1):]
+        steps += [{"out": "w", "op": "ones", "inputs": leaf_shape, "attrs": {"dtype": dtype, "requires_grad": True}},
+                  {"op": "backward", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["x", "w"]}]}]}]
+        program = {"steps": steps, "outputs": ["y", "w"]}
+        probe.probed += 1
+        status, theirs = probe.torch(program)
+        got_status, ours = probe.ours(program)
+        if status == 400:
+            raise SystemExit(f"sums #{trial}: the probe wrote an invalid program: {theirs}")
+        if status != 200 or got_status != 200:
+            if status != got_status:
+                probe.differ += 1
+                print(f"sums #{trial}: status {got_status}, torch {status}")
+            continue
+        for name in ("y", "w"):
+            a, b = theirs["outputs"][name], ours["outputs"][name]
+            if name == "w":   # the leaf's .grad: its data, shaped as the leaf
+                a, b = {"shape": a["shape"], "data": a["grad"]}, {"shape": b["shape"], "data": b["grad"]}
+            cast = np.float32 if dtype == "float32" else np.float64
+            def bits(v):
+                flat = np.array(v["data"], dtype=object).ravel() if isinstance(v["data"], list) else np.array([v["data"]], dtype=object)
+                return np.array([float(e) for e in flat], dtype=cast).tobytes()
+            if a["shape"] != b["shape"] or bits(a) != bits(b):
+                probe.differ += 1
+                print(f"sums #{trial} {name}: {op} {attrs} of {shape} ({dtype}) differs")
+                print(f"    ours  {str(b['data'])[:160]}")
+                print(f"    torch {str(a['data'])[:160]}")
+                break
+
+
 def versions(probe, create_graph):
     sys.path.insert(0, HERE)
     with contextlib.redirect_stdout(io.StringIO()):
@@ -205,15 +281,24 @@ def versions(probe, create_graph):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
-    parser.add_argument("what", choices=["specials", "versions"])
+    parser.add_argument("what", choices=["specials", "versions", "sums"])
+    parser.add_argument("--count", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--big", action="store_true", help="sums: tensors of 32,768 to 100,000 elements")
+    parser.add_argument("--torch-threads", type=int, help="torch.set_num_threads for the reference")
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
     probe = Probe(args.url)
+    if args.torch_threads:
+        import torch
+        torch.set_num_threads(args.torch_threads)
     if args.what == "specials":
         url = urllib.parse.urlparse(args.url)
         c = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
         c.request("GET", "/v1/ops")
         specials(probe, json.loads(c.getresponse().read())["ops"])
+    elif args.what == "sums":
+        sums(probe, args.count, args.seed, big=args.big)
     else:
         versions(probe, create_graph=False)
         versions(probe, create_graph=True)

@@ -109,6 +109,17 @@ if which == "lifecycle" {
     let r = try measure(repeats: 5, iterations: 200_000) { _ = try x.mul(1.5) }
     print("mul_scalar_recorded_ns \(r)")
 }
+if which == "sums" {
+    // Sums of a million float32 elements: the whole tensor, and each of 1000 rows and columns.
+    let c = Context(defaultDType: .float32, seed: 0, limits: limits)
+    let x = try Tensor.randn([1000, 1000], dtype: .float32, context: c)
+    let all = try measure(repeats: 5, iterations: 20) { _ = try x.sum() }
+    let rows = try measure(repeats: 5, iterations: 20) { _ = try x.sum(dims: [1]) }
+    let columns = try measure(repeats: 5, iterations: 20) { _ = try x.sum(dims: [0]) }
+    print("sum_1m_us \(all / 1000)")
+    print("sum_rows_us \(rows / 1000)")
+    print("sum_columns_us \(columns / 1000)")
+}
 if which == "recorded-count" {
     // The recorded scalar mul N times untimed, for perf.
     let c = Context(defaultDType: .float32, seed: 0, limits: limits)
