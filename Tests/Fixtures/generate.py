@@ -701,6 +701,13 @@ program("copy-number-source", [
     {"out": "i", "op": "tensor", "attrs": {"data": [1, 2], "dtype": "int64"}},
     {"op": "copy_", "inputs": ["x", 0.5]}, {"op": "copy_", "inputs": ["i", 2.7]}],
     ["x", "i"], about="copy_ takes a Python number as torch's parser does (a wrapped 0-d tensor)")
+program("copy-into-integer-and-bool-records-nothing", [
+    leaf("x", [1.5, -2.25]), {"out": "y", "op": "mul", "inputs": ["x", 2]},
+    {"out": "b", "op": "tensor", "attrs": {"data": [False, False], "dtype": "bool"}},
+    {"out": "i", "op": "tensor", "attrs": {"data": [0, 0], "dtype": "int64"}},
+    {"op": "copy_", "inputs": ["b", "y"]}, {"op": "copy_", "inputs": ["i", "y"]},
+    {"out": "z", "op": "add", "inputs": ["y", "i"]}, backward_sum("z")],
+    ["x", "b", "i", "z"], about="torch's requires_grad &= isDifferentiableType(self): copied into int64 or bool, a tensor that requires grad leaves no history")
 program("copy-leaf-checked-before-shapes-error", [
     leaf("x", [[1.0, 2.0, 3.0]]),
     {"op": "copy_", "inputs": ["x", [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]]}],

@@ -128,7 +128,10 @@ extension Tensor {
                          outputTypeName: KeyPath<DType, String> = \.scalarTypeName,
                          kernelChecks: () throws(TensorError) -> Void = {},
                          _ compute: (Tensor) throws(TensorError) -> Tensor) throws(TensorError) {
-        let recording = context.isGradEnabled && (requiresGrad || operands.contains { $0.requiresGrad })
+        // torch's `requires_grad &= isDifferentiableType(self)`: an integer or bool tensor written
+        // from one that requires grad (copy_ casts) records nothing and stays a leaf
+        let recording = context.isGradEnabled && dtype.isFloatingPoint
+            && (requiresGrad || operands.contains { $0.requiresGrad })
         if recording {
             // torch's check_inplace, before the kernel's overlap checks
             if let base = viewBase {
