@@ -11,9 +11,9 @@ import Darwin
 /// 2026-11-30 it misread 39 % of Swift's shortest spellings of random doubles
 /// (`0.6278302594656378` became `0.6278302594656376`), so a float64 tensor sent by a client
 /// was not the tensor torch is given; its `JSONDecoder` reads them right but builds no
-/// untyped tree. This reader takes every number with `strtod` (correctly rounded) or as an exact
-/// integer, and is as strict as Python's `json` (the reference's reader): no trailing commas,
-/// no byte order mark, nesting at most 512 deep.
+/// untyped tree. This reader takes every number correctly rounded, or as an exact integer, and
+/// is as strict as Python's `json` (the reference's reader): no trailing commas, no byte order
+/// mark, nesting at most 512 deep.
 struct JSONReader {
     /// The failure to read, with the byte offset it was found at.
     struct Failure: Error, CustomStringConvertible {
@@ -186,8 +186,7 @@ struct JSONReader {
     }
 
     /// RFC 8259's number: an integer that fits is an exact `Int64`, anything else a `Double`
-    /// read by `strtod` (correctly rounded; beyond the double range, an infinity, as Python's
-    /// `json` reads it).
+    /// correctly rounded (beyond the double range, an infinity, as Python's `json` reads it).
     private mutating func number() throws(Failure) -> Any {
         let start = i
         var negative = false
@@ -224,12 +223,9 @@ struct JSONReader {
             if !negative, magnitude <= UInt64(Int64.max) { return Int64(magnitude) }
             if negative, magnitude <= UInt64(Int64.max) + 1 { return magnitude == 0 ? Int64(0) : Int64(truncatingIfNeeded: 0 &- magnitude) }
         }
-        let count = i - start
-        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: count + 1) { text -> Double in
-            for k in 0..<count { text[k] = CChar(bitPattern: bytes[start + k]) }
-            text[count] = 0
-            return strtod(text.baseAddress!, nil)
-        }
+        // Swift's reading of a decimal: correctly rounded, in no locale ('.' whatever the process's)
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+        return Double(text) ?? (negative ? -Double.infinity : .infinity)
     }
 
     private func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
