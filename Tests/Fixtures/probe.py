@@ -8,8 +8,8 @@
 products on special values (±inf, NaN, ±0, 1e±30, denormals, int64 extremes) in float32,
 float64, int64 and bool, and prints each answer that differs from torch's beyond
 conformance.py's tolerances. `sums` draws random float32 and float64 tensors (values over ten orders of magnitude, so that
-rounding shows), strided views of them (permuted, sliced with steps, expanded), sums and means
-them over random dims, and sums gradients back to broadcast shapes; it requires every value
+rounding shows), strided views of them (permuted, sliced with steps, expanded), sums, means,
+variances and standard deviations of them over random dims, and sums gradients back to broadcast shapes; it requires every value
 to be torch's bit for bit. `versions` builds every op form of generate.py, backpropagates,
 then saves each leaf's .grad, writes it in place and backpropagates again: torch's error message
 names the version counter the gradient left the formula with (formulas that write their result
@@ -215,8 +215,10 @@ def sums(probe, count, seed, big=False):
             rank += 1
         if 0 in shape:
             continue
-        op = r.choice(["sum", "sum", "mean"])
+        op = r.choice(["sum", "sum", "mean", "var", "std"])
         attrs = {}
+        if op in ("var", "std") and r.random() < 0.5:
+            attrs["correction"] = r.choice([0, 2])
         if r.random() < 0.6:
             attrs["dim"] = sorted(r.sample(range(rank), r.randint(1, rank)))
             attrs["keepdim"] = r.random() < 0.5

@@ -87,21 +87,6 @@ enum ReduceOp {
 }
 
 extension Kernels {
-    /// Sums a block in double with four partial sums (a mean for the variance, which torch
-    /// computes in double too).
-    @inline(__always)
-    static func blockSum<T: FloatingElement>(_ block: UnsafeBufferPointer<T>) -> Double {
-        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
-        let n = block.count
-        var i = 0
-        while i + 4 <= n {
-            s0 += Double(block[i]); s1 += Double(block[i + 1]); s2 += Double(block[i + 2]); s3 += Double(block[i + 3])
-            i += 4
-        }
-        while i < n { s0 += Double(block[i]); i += 1 }
-        return (s0 + s1) + (s2 + s3)
-    }
-
     /// The dtype torch gives `sum` and `prod` of `dtype`: integers and bools sum to int64.
     static func accumulationType(_ dtype: DType) -> DType { dtype.isFloatingPoint ? dtype : .int64 }
 
@@ -170,26 +155,6 @@ extension Kernels {
                 }
             }
             if outType != .int64 { return try wide.converted(to: outType) }
-        }
-        return out
-    }
-
-    /// `sum` of a floating tensor over `dims` (nil or empty: all), in torch's order
-    /// (`cascadeSum`), read where it lies: no reordered copy.
-    private static func floatingSum(_ x: Tensor, dims requested: [Int]?, keepDim: Bool) throws(TensorError) -> Tensor {
-        let rank = x.rank
-        let all = requested?.isEmpty ?? true
-        var reduced = [Bool](repeating: all, count: rank)
-        if !all, let requested {
-            for d in try Shape.wrap(requested, rank: rank) where rank > 0 { reduced[d] = true }
-        }
-        var shape: [Int] = []
-        for d in 0..<rank where keepDim || !reduced[d] { shape.append(reduced[d] ? 1 : x.shape[d]) }
-        let out = try Tensor.uninitialized(shape, x.dtype, x.context)
-        if x.dtype == .float32 {
-            cascadeSum(x, reduced: reduced, keepDim: keepDim, into: out, Float.self)
-        } else {
-            cascadeSum(x, reduced: reduced, keepDim: keepDim, into: out, Double.self)
         }
         return out
     }
@@ -278,27 +243,6 @@ extension Kernels {
         return index
     }
 
-    /// Variance over `dims` with `correction` (Bessel's for 1), two-pass for accuracy, or with
-    /// `squareRoot` the standard deviation: computed in double and rounded once, as torch's
-    /// `std_var` kernels do (a float32 std of 1e30s is finite, its variance is not).
-    static func variance(_ x: Tensor, dims: [Int]?, correction: Double, keepDim: Bool,
-                         squareRoot: Bool = false) throws(TensorError) -> Tensor {
-        let layout = try ReductionLayout(x, dims: dims)
-        let out = try Tensor.uninitialized(layout.outputShape(keepDim: keepDim), x.dtype, x.context)
-        func run<T: FloatingElement>(_: T.Type) {
-            let o = out.pointer(T.self)
-            layout.forEachBlock(T.self) { i, block in
-                let n = Double(block.count)
-                let mean = blockSum(block) / n
-                var ss = 0.0
-                for v in block { let d = Double(v) - mean; ss += d * d }
-                let variance = ss / Swift.max(0, n - correction)
-                o[i] = T(squareRoot ? variance.squareRoot() : variance)
-            }
-        }
-        if x.dtype == .float32 { run(Float.self) } else { run(Double.self) }
-        return out
-    }
 
     /// The vector p-norm over `dims` (nil: all): `(sum |x|^p)^(1/p)`, with torch's special
     /// cases p = 0 (count of non-zeros), 1, 2 and ±infinity.

@@ -10,6 +10,36 @@
 /// Tensors of 32,768 elements or more are split between torch's threads, which changes the order
 /// again; that split is not reproduced (such sums can differ from torch's in the last bits).
 extension Kernels {
+    /// `sum` of a floating tensor over `dims` (nil or empty: all), in torch's order, read where
+    /// it lies: no reordered copy.
+    static func floatingSum(_ x: Tensor, dims: [Int]?, keepDim: Bool) throws(TensorError) -> Tensor {
+        let reduced = try reducedDimensions(x, dims)
+        let out = try Tensor.uninitialized(reducedShape(x, reduced, keepDim: keepDim), x.dtype, x.context)
+        if x.dtype == .float32 {
+            cascadeSum(x, reduced: reduced, keepDim: keepDim, into: out, Float.self)
+        } else {
+            cascadeSum(x, reduced: reduced, keepDim: keepDim, into: out, Double.self)
+        }
+        return out
+    }
+
+    /// Which dimensions `dims` reduces (nil or empty: all of them), wrapped and checked.
+    static func reducedDimensions(_ x: Tensor, _ dims: [Int]?) throws(TensorError) -> [Bool] {
+        let all = dims?.isEmpty ?? true
+        var reduced = [Bool](repeating: all, count: x.rank)
+        if !all, let dims {
+            for d in try Shape.wrap(dims, rank: x.rank) where x.rank > 0 { reduced[d] = true }
+        }
+        return reduced
+    }
+
+    /// The shape of a reduction's result.
+    static func reducedShape(_ x: Tensor, _ reduced: [Bool], keepDim: Bool) -> [Int] {
+        var shape: [Int] = []
+        for d in 0..<x.rank where keepDim || !reduced[d] { shape.append(reduced[d] ? 1 : x.shape[d]) }
+        return shape
+    }
+
     /// Sums `x` over the dimensions marked in `reduced` into `out`: fresh, contiguous, of the
     /// reduced shape (`keepDim` says whether torch's result kept the reduced dimensions).
     static func cascadeSum<T: FloatingElement>(_ x: Tensor, reduced: [Bool], keepDim: Bool, into out: Tensor, _: T.Type) {
@@ -23,32 +53,12 @@ extension Kernels {
             sumSlice(p, o, input: (1, 0), output: (0, 0), x.count, 1)
             return
         }
-        let layout = SumLayout(x, reduced: reduced, keepDim: keepDim)
-        let rank = layout.sizes.count
-        let size0 = layout.sizes[0], size1 = rank > 1 ? layout.sizes[1] : 1
-        let input = (layout.input[0], rank > 1 ? layout.input[1] : 0)
-        let output = (layout.output[0], rank > 1 ? layout.output[1] : 0)
-        guard rank > 2 else {
-            sumSlice(p, o, input: input, output: output, size0, size1)
-            return
-        }
+        let layout = IteratorLayout(x, reduced: reduced, keepDim: keepDim)
+        let (size0, size1) = layout.sliceSizes
+        let (input, output) = (layout.sliceStrides(layout.input), layout.sliceStrides(layout.output))
         // the outer dimensions, the third fastest first: one 2-d slice each
-        var index = [Int](repeating: 0, count: rank)
-        var inOffset = 0, outOffset = 0
-        while true {
+        layout.forEachOffset(in: layout.outerDimensions) { inOffset, outOffset in
             sumSlice(p + inOffset, o + outOffset, input: input, output: output, size0, size1)
-            var d = 2
-            while d < rank {
-                index[d] += 1
-                inOffset += layout.input[d]
-                outOffset += layout.output[d]
-                if index[d] < layout.sizes[d] { break }
-                inOffset -= layout.input[d] * layout.sizes[d]
-                outOffset -= layout.output[d] * layout.sizes[d]
-                index[d] = 0
-                d += 1
-            }
-            if d == rank { return }
         }
     }
 
@@ -198,91 +208,3 @@ extension Float: SumAccumulator {}
 extension Double: SumAccumulator {}
 extension SIMD8: SumAccumulator where Scalar == Float {}
 extension SIMD4: SumAccumulator where Scalar == Double {}
-
-/// TensorIterator's layout of a sum: sizes and element strides of the input and the output,
-/// fastest dimension first, reduced dimensions in front, then by stride, adjacent dimensions
-/// that iterate as one merged.
-private struct SumLayout {
-    var sizes: [Int] = [], input: [Int] = [], output: [Int] = []
-
-    init(_ x: Tensor, reduced: [Bool], keepDim: Bool) {
-        let rank = x.rank
-        // torch's result is contiguous in the reduced shape; a reduced dimension has stride 0
-        // (kept as size 1 with its own stride when keepdim, unless it is broadcast)
-        var keptShape = x.shape
-        for d in 0..<rank where reduced[d] { keptShape[d] = 1 }
-        let contiguous = Shape.contiguousStrides(keptShape)
-        // TensorIterator's order: the last dimension first
-        for d in stride(from: rank - 1, through: 0, by: -1) {
-            sizes.append(x.shape[d])
-            input.append(x.strides[d])
-            output.append(reduced[d] && (!keepDim || x.shape[d] != 1) ? 0 : contiguous[d])
-        }
-        sort()
-        coalesce()
-    }
-
-    /// torch's `reorder_dimensions`: an insertion sort with ambiguous comparisons.
-    private mutating func sort() {
-        let n = sizes.count
-        guard n > 1 else { return }
-        var perm = Array(0..<n)
-        for i in 1..<n {
-            var d1 = i
-            for d0 in stride(from: i - 1, through: 0, by: -1) {
-                let comparison = order(perm[d0], perm[d1])
-                if comparison > 0 {
-                    perm.swapAt(d0, d1)
-                    d1 = d0
-                } else if comparison < 0 {
-                    break
-                }
-            }
-        }
-        (sizes, input, output) = (perm.map { sizes[$0] }, perm.map { input[$0] }, perm.map { output[$0] })
-    }
-
-    /// 1 when dimension `a` goes after `b`, -1 before, 0 when undecided: reduced dimensions
-    /// first, then smaller strides, the output's before the input's.
-    private func order(_ a: Int, _ b: Int) -> Int {
-        if (output[a] == 0) != (output[b] == 0) { return output[b] == 0 ? 1 : -1 }
-        return Self.order(output[a], output[b], sizes[a], sizes[b])
-            ?? Self.order(input[a], input[b], sizes[a], sizes[b]) ?? 0
-    }
-
-    /// One operand's say, or nil to leave it to the next: a stride 0 abstains, equal strides
-    /// put the larger size after.
-    private static func order(_ s0: Int, _ s1: Int, _ n0: Int, _ n1: Int) -> Int? {
-        if s0 == 0 || s1 == 0 { return nil }
-        if s0 != s1 { return s0 < s1 ? -1 : 1 }
-        return n0 > n1 ? 1 : nil
-    }
-
-    /// torch's `coalesce_dimensions`: merges a dimension into the one before when either has
-    /// size 1 or both operands step through them as through one.
-    private mutating func coalesce() {
-        guard sizes.count > 1 else { return }
-        var previous = 0
-        for d in 1..<sizes.count {
-            let merges = sizes[previous] == 1 || sizes[d] == 1
-                || (sizes[previous] * input[previous] == input[d] && sizes[previous] * output[previous] == output[d])
-            if merges {
-                if sizes[previous] == 1 {
-                    input[previous] = input[d]
-                    output[previous] = output[d]
-                }
-                sizes[previous] *= sizes[d]
-            } else {
-                previous += 1
-                if previous != d {
-                    input[previous] = input[d]
-                    output[previous] = output[d]
-                    sizes[previous] = sizes[d]
-                }
-            }
-        }
-        sizes.removeLast(sizes.count - previous - 1)
-        input.removeLast(input.count - previous - 1)
-        output.removeLast(output.count - previous - 1)
-    }
-}

@@ -1,12 +1,13 @@
 import Testing
 @testable import Autograd
 
-/// Floating sums add in torch's order (Kernels+Sum.swift), so they round as torch's do: every
+/// Floating sums add in torch's order (Kernels+Sum.swift), and variances follow torch's two
+/// algorithms (Kernels+Variance.swift), so they round as torch's do: every
 /// expected value below is torch 2.15's answer on this machine kind, bit for bit, and a plain
 /// running sum misses many of them (by up to a few units in the last place, which tolerances
 /// would let through).
-@Suite("Sums in torch's order")
-struct CascadeSumTests {
+@Suite("Sums and variances in torch's order")
+struct ReductionOrderTests {
     /// Values over ten orders of magnitude, spelled so that Python computes the same doubles.
     static func values(_ n: Int) -> [Double] {
         (0..<n).map { i in
@@ -31,8 +32,19 @@ struct CascadeSumTests {
         "mean": [-33498326.0, 2970616.75, 47517248.0, -44221308.0, 7507812.5, 17887052.0, -21277452.0, 21751520.0, -1418385.375, -8922209.0, 19003012.0, -45489956.0, -15291720.0, 36004824.0, 10560892.0, -4536961.5, 1063342.5]
     ]
 
+    /// torch's `var`/`std` of the same tensors.
+    static let torchVariances: [String: [Double]] = [
+        "varAll": [2.272490603885363e+16],
+        "stdAllTransposed": [150702544.0],
+        "varDim0": [371728.8125, 3562912768.0, 34666423779328.0, 0.3378251791000366, 3300.447509765625, 3.248989171393495e+17, 3189.65087890625, 31751248.0, 313425264640.0, 0.0031342527363449335, 313425264640.0, 3189651019923456.0, 31.896509170532227, 330044.75, 3378251776.0, 346664.25, 3562912768.0, 36882356371456.0, 0.3771784007549286, 3800.836669921875, 3.813558499284091e+17, 3717.2880859375, 36882356.0, 346664239104.0, 0.0034336501266807318, 330044768256.0, 3285921369686016.0, 31.896509170532227, 319359.09375, 3134252800.0, 315665.875, 3134252800.0, 31751248281600.0, 0.3189651072025299, 3285.92138671875, 3.3004476899629466e+17, 3433.650146484375, 34666424.0, 363677712384.0, 0.0037172881420701742, 380387426304.0, 3800836677304320.0, 38.03874206542969, 371728.8125, 3562912768.0],
+        "stdDim1Keep": [156382064.0, 169525632.0, 153401376.0, 150169040.0, 160101904.0, 146642384.0, 132223680.0, 132681088.0, 147584352.0, 159374720.0, 150171504.0, 154162320.0, 170401536.0, 155488768.0, 149744528.0, 157274624.0, 150675024.0, 133890848.0, 131412736.0, 143791776.0, 162875792.0, 150932112.0, 152390736.0, 166504480.0, 158016288.0, 149808512.0, 154868864.0, 155074704.0, 136051872.0, 130692672.0, 140418032.0, 162501792.0, 152170160.0, 151082736.0, 162963280.0, 160955296.0, 150374000.0],
+        "var3d": [2.697015330777463e+16, 4.228173114226755e+16, 7.161429026771393e+16, 5353256572546633.0, 4019974441344492.0, 8273229668202637.0, 5653813653842095.0, 4.649538170264129e+16, 4.455964817963612e+16, 4.7929231103072776e+16, 2.2373177707579076e+16, 9376204543547312.0, 2417579110582144.0, 2107981999225608.8, 2.6658478834157624e+16, 5.801425840383572e+16, 2.2521595167217764e+16, 3.664857121918628e+16, 894222148087106.4, 214709083389398.9, 1.5577354742856148e+16, 1.7052680732783262e+16, 5.801445408028559e+16, 3.338527560612294e+16, 3.0487301093090036e+16, 5253099454721601.0, 1617919196284210.5, 1.4785811266657364e+16, 9903201184846058.0, 4.784524083917408e+16, 9.091096391045568e+16, 9021696066402506.0, 1.2730358766719962e+16, 2776382789058657.5, 2666921500681082.0, 3.4737623212248932e+16, 3.4870498402502184e+16, 5.856670086189297e+16, 1.648614107411715e+16, 1.4392834823326728e+16, 703552494415356.0, 508743486699080.6, 3.8982995607333144e+16, 2.3942923884580972e+16, 3.031257258249258e+16, 5.104574614117569e+16, 1771687260508773.8, 1445894213245771.5, 1.036960901181785e+16, 1.1376723439998248e+16],
+        "varAllDouble": [2.2429838557809828e+16],
+        "stdAllDoubleTransposed": [149765945.9216608]
+    ]
+
     static func expectExact(_ result: Tensor, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        let expected = torch[name]!
+        let expected = torch[name] ?? torchVariances[name]!
         let actual = result.doubles()
         #expect(actual.count == expected.count, sourceLocation: sourceLocation)
         let wrong = zip(actual, expected).enumerated().filter { result.dtype == .float32 ? Float($1.0) != Float($1.1) : $1.0 != $1.1 }
@@ -75,5 +87,20 @@ struct CascadeSumTests {
         #expect(try c.tensor([-0.0]).sum().doubles()[0].sign == .plus)
         #expect(try c.tensor([-0.0, -0.0]).sum(dims: [0]).doubles()[0].sign == .plus)
         #expect(try Tensor.zeros([0, 3], dtype: .float32, context: c).sum(dims: [0]).doubles() == [0, 0, 0])
+    }
+
+    @Test("var and std of everything: the dtype's mean, then squares summed in double through memory")
+    func variancesOfAll() throws {
+        Self.expectExact(try Self.tensor([37, 45]).variance(), "varAll")
+        Self.expectExact(try Self.tensor([37, 45]).t().standardDeviation(correction: 0), "stdAllTransposed")
+        Self.expectExact(try Self.tensor([3, 50, 7], .float64).variance(), "varAllDouble")
+        Self.expectExact(try Self.tensor([50, 21], .float64).t().standardDeviation(), "stdAllDoubleTransposed")
+    }
+
+    @Test("var and std over dims: Welford's update in double in torch's iteration order")
+    func variancesOverDims() throws {
+        Self.expectExact(try Self.tensor([37, 45]).variance(dims: [0]), "varDim0")
+        Self.expectExact(try Self.tensor([37, 45]).standardDeviation(dims: [1], keepDim: true), "stdDim1Keep")
+        Self.expectExact(try Self.tensor([3, 50, 7], .float64).variance(dims: [0, 2], correction: 2), "var3d")
     }
 }
