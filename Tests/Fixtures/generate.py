@@ -701,6 +701,25 @@ program("copy-number-source", [
     {"out": "i", "op": "tensor", "attrs": {"data": [1, 2], "dtype": "int64"}},
     {"op": "copy_", "inputs": ["x", 0.5]}, {"op": "copy_", "inputs": ["i", 2.7]}],
     ["x", "i"], about="copy_ takes a Python number as torch's parser does (a wrapped 0-d tensor)")
+program("bmm-dtype-rules", [
+    {"out": "e", "op": "bmm", "inputs": [{"op": "zeros", "inputs": [1, 2, 0]}, {"op": "ones", "inputs": [1, 0, 3], "attrs": {"dtype": "int64"}}]},
+    {"out": "f", "op": "bmm", "inputs": [{"op": "zeros", "inputs": [1, 0, 2], "attrs": {"dtype": "bool"}}, {"op": "ones", "inputs": [1, 2, 3]}]},
+    {"out": "g", "op": "bmm", "inputs": [{"op": "zeros", "inputs": [1, 2, 0], "attrs": {"dtype": "bool"}}, {"op": "zeros", "inputs": [1, 0, 3], "attrs": {"dtype": "bool"}}]}],
+    ["e", "f", "g"], about="torch's bmm: the result takes batch2's dtype, and an empty product checks no dtypes")
+program("matmul-bool-batched-error", [
+    {"out": "b", "op": "tensor", "attrs": {"data": [[True], [False]], "dtype": "bool"}},
+    leaf("x", [[[0.5, -1.0]], [[2.0, 0.25]]]),
+    {"out": "y", "op": "matmul", "inputs": ["b", "x"]}],
+    ["y"], message="\"bmm\" not implemented for 'Bool'")
+program("bmm-dtype-mismatch-error", [
+    leaf("x", [[[0.5, -1.0]]]),
+    {"out": "y", "op": "bmm", "inputs": ["x", {"op": "ones", "inputs": [1, 2, 1], "attrs": {"dtype": "int64"}}]}],
+    ["y"], message="expected scalar type Double but found Long")
+program("bmm-integer-result-of-grad-input-error", [
+    leaf("x", [[[0.5, -1.0]]]),
+    {"out": "y", "op": "bmm", "inputs": [{"op": "index", "inputs": ["x"], "attrs": {"index": [{"start": None}, {"start": None}, {"stop": 0}]}},
+                                          {"op": "ones", "inputs": [1, 0, 3], "attrs": {"dtype": "int64"}}]}],
+    ["y"], message="Autograd not support dtype: Long")
 program("copy-into-integer-and-bool-records-nothing", [
     leaf("x", [1.5, -2.25]), {"out": "y", "op": "mul", "inputs": ["x", 2]},
     {"out": "b", "op": "tensor", "attrs": {"data": [False, False], "dtype": "bool"}},

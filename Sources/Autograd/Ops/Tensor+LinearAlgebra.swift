@@ -71,12 +71,23 @@ extension Tensor {
         guard other.shape[0] == shape[0] && other.shape[1] == shape[2] else {
             throw .evaluation("Expected size for first two dimensions of batch2 tensor to be: [\(shape[0]), \(shape[2])] but got: [\(other.shape[0]), \(other.shape[1])].")
         }
-        guard dtype == other.dtype else {
-            throw .evaluation("expected scalar type \(dtype.scalarTypeName) but found \(other.dtype.scalarTypeName)")
+        // torch's bmm: the result takes batch2's dtype; an empty result or contraction is made
+        // without looking at the dtypes, any other dispatches on batch1's (no Bool kernel), then
+        // requires batch2's to match
+        let outShape = [shape[0], shape[1], other.shape[2]]
+        let out: Tensor
+        if Shape.product(outShape) == 0 || shape[2] == 0 {
+            out = try Tensor.zeros(outShape, dtype: other.dtype, context: context)
+        } else {
+            if dtype == .bool { throw .evaluation("\"bmm\" not implemented for 'Bool'") }
+            guard dtype == other.dtype else {
+                throw .evaluation("expected scalar type \(dtype.scalarTypeName) but found \(other.dtype.scalarTypeName)")
+            }
+            out = try Kernels.matmul(self, other, batch: shape[0], m: shape[1], k: shape[2], n: other.shape[2], outShape: outShape)
         }
-        if dtype == .bool && count > 0 && other.count > 0 { throw .evaluation("\"bmm\" not implemented for 'Bool'") }
-        let out = try Kernels.matmul(self, other, batch: shape[0], m: shape[1], k: shape[2], n: other.shape[2],
-                                     outShape: [shape[0], shape[1], other.shape[2]])
+        if !out.dtype.isFloatingPoint && context.isGradEnabled && (requiresGrad || other.requiresGrad) {
+            throw .evaluation("Autograd not support dtype: \(out.dtype.scalarTypeName)")
+        }
         try bmmRule.record(self, other, output: out)?.saveCrossed(self, other)
         return out
     }
