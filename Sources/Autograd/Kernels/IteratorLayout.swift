@@ -60,23 +60,11 @@ struct IteratorLayout {
         coalesce()
     }
 
-    /// torch's `reorder_dimensions`: an insertion sort with ambiguous comparisons.
+    /// torch's `reorder_dimensions` for a reduction.
     private mutating func sort() {
-        let n = sizes.count
-        guard n > 1 else { return }
-        var perm = Array(0..<n)
-        for i in 1..<n {
-            var d1 = i
-            for d0 in stride(from: i - 1, through: 0, by: -1) {
-                let comparison = order(perm[d0], perm[d1])
-                if comparison > 0 {
-                    perm.swapAt(d0, d1)
-                    d1 = d0
-                } else if comparison < 0 {
-                    break
-                }
-            }
-        }
+        guard sizes.count > 1 else { return }
+        var perm = Array(0..<sizes.count)
+        reorderDimensions(&perm, by: order)
         (sizes, input, output) = (perm.map { sizes[$0] }, perm.map { input[$0] }, perm.map { output[$0] })
     }
 
@@ -122,5 +110,24 @@ struct IteratorLayout {
         sizes.removeLast(sizes.count - previous - 1)
         input.removeLast(input.count - previous - 1)
         output.removeLast(output.count - previous - 1)
+    }
+}
+
+/// torch's `reorder_dimensions` (TensorIterator.cpp): an insertion sort of the dimensions in
+/// `perm` with ambiguous comparisons. `order(a, b)` is 1 when dimension `a` goes after `b`, -1
+/// before, 0 when it cannot tell (the dimensions then keep their order).
+func reorderDimensions<C: MutableCollection>(_ perm: inout C, by order: (Int, Int) -> Int) where C.Element == Int, C.Index == Int {
+    guard perm.count > 1 else { return }
+    for i in 1..<perm.count {
+        var d1 = i
+        for d0 in stride(from: i - 1, through: 0, by: -1) {
+            let comparison = order(perm[d0], perm[d1])
+            if comparison > 0 {
+                perm.swapAt(d0, d1)
+                d1 = d0
+            } else if comparison < 0 {
+                break
+            }
+        }
     }
 }

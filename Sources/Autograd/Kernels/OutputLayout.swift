@@ -34,18 +34,8 @@ enum OutputLayout {
         // row-major (the starting order), and allocate nothing.
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: rank) { perm -> [Int]? in
             for j in 0..<rank { perm[j] = rank - 1 - j }
-            for i in 1..<rank {
-                var d1 = i
-                for d0 in stride(from: i - 1, through: 0, by: -1) {
-                    let comparison = shouldSwap(perm[d0], perm[d1])
-                    if comparison > 0 {
-                        perm.swapAt(d0, d1)
-                        d1 = d0
-                    } else if comparison < 0 {
-                        break
-                    }
-                }
-            }
+            var permutation = perm   // the same memory
+            reorderDimensions(&permutation, by: shouldSwap)
             if (0..<rank).allSatisfy({ perm[$0] == rank - 1 - $0 }) { return nil }
             var strides = [Int](repeating: 0, count: rank)
             var next = 1
