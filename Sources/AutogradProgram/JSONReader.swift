@@ -13,7 +13,7 @@ import Darwin
 /// was not the tensor torch is given; its `JSONDecoder` reads them right but builds no
 /// untyped tree. This reader takes every number correctly rounded, or as an exact integer, and
 /// is as strict as Python's `json` (the reference's reader): no trailing commas, no byte order
-/// mark, nesting at most 512 deep.
+/// mark, nesting at most 512 deep (a lone surrogate escape, which Python keeps, reads as U+FFFD).
 struct JSONReader {
     /// The failure to read, with the byte offset it was found at.
     struct Failure: Error, CustomStringConvertible {
@@ -143,18 +143,22 @@ struct JSONReader {
             case UInt8(ascii: "t"): units.append(0x09)
             case UInt8(ascii: "u"):
                 var scalar = try hex4()
-                if (0xD800..<0xDC00).contains(scalar) {   // a surrogate pair
-                    guard i + 6 <= bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else {
-                        throw failure("unpaired surrogate in a string")
-                    }
+                if (0xD800..<0xDC00).contains(scalar), i + 6 <= bytes.count,
+                   bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") {
+                    // a surrogate pair, when a low surrogate follows
+                    let mark = i
                     i += 2
                     let low = try hex4()
-                    guard (0xDC00..<0xE000).contains(low) else { throw failure("unpaired surrogate in a string") }
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                } else if (0xDC00..<0xE000).contains(scalar) {
-                    throw failure("unpaired surrogate in a string")
+                    if (0xDC00..<0xE000).contains(low) {
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    } else {
+                        i = mark
+                    }
                 }
-                units.append(contentsOf: String(Character(Unicode.Scalar(scalar)!)).utf8)
+                // Python's json keeps a lone surrogate, which no Swift string can hold: it
+                // becomes U+FFFD (a name holding it is no valid name either way)
+                let character = Unicode.Scalar(scalar) ?? "\u{FFFD}"
+                units.append(contentsOf: String(Character(character)).utf8)
             default:
                 throw failure("invalid escape in a string")
             }
