@@ -1,12 +1,12 @@
 import Testing
 @testable import Autograd
 
-/// Floating sums add in torch's order (Kernels+Sum.swift), and variances follow torch's two
-/// algorithms (Kernels+Variance.swift), so they round as torch's do: every
-/// expected value below is torch 2.15's answer on this machine kind, bit for bit, and a plain
-/// running sum misses many of them (by up to a few units in the last place, which tolerances
-/// would let through).
-@Suite("Sums and variances in torch's order")
+/// Floating sums and products follow torch's order (Kernels+Sum.swift, Kernels+Product.swift),
+/// and variances torch's two algorithms (Kernels+Variance.swift), so they round as torch's do:
+/// every expected value below is torch 2.15's answer on this machine kind, bit for bit, and a
+/// plain running sum or product misses many of them (by a few units in the last place, which
+/// tolerances would let through).
+@Suite("Sums, products and variances in torch's order")
 struct ReductionOrderTests {
     /// Values over ten orders of magnitude, spelled so that Python computes the same doubles.
     static func values(_ n: Int) -> [Double] {
@@ -43,8 +43,17 @@ struct ReductionOrderTests {
         "stdAllDoubleTransposed": [149765945.9216608]
     ]
 
+    /// torch's `prod` of `1 + ((i * 7919 + 13) % 2003 - 1001) / 100000`, near 1.
+    static let torchProducts: [String: [Double]] = [
+        "prodAll": [1.039632797241211],
+        "prodColumns": [0.9432827234268188, 1.01114821434021, 0.9805834293365479, 0.9509148597717285, 1.0193299055099487, 0.9885252118110657, 0.9586237072944641, 1.027593731880188, 0.9965465664863586, 0.9664095640182495, 1.0359406471252441, 1.0046489238739014, 0.9742741584777832, 1.0443716049194336, 1.012832522392273, 0.9822179675102234, 1.0319974422454834, 1.0008209943771362, 0.970558762550354, 1.0197300910949707, 0.9889134168624878, 0.9590006470680237, 1.0279608964920044, 0.9969033002853394, 0.9667558670043945, 1.036274790763855, 1.00497305393219, 0.9745888710021973, 1.0446717739105225, 1.0131241083145142, 0.9825004935264587, 1.0531526803970337, 1.0213569402694702, 0.9904919862747192, 1.0617194175720215, 1.029672384262085, 0.9985640048980713, 0.9683679342269897, 1.0174671411514282, 0.9867168068885803],
+        "prodRows": [1.0207008123397827, 1.0147593021392822, 1.008878231048584, 1.0030561685562134, 0.9972925782203674, 0.9719229936599731, 0.9859374761581421, 1.02029287815094, 1.01435387134552, 1.0084748268127441, 1.0026551485061646, 0.9968934059143066, 0.9715338945388794, 0.9855432510375977, 1.0198848247528076, 1.0139482021331787, 1.0080716609954834, 1.0022540092468262, 0.996494710445404, 0.9711451530456543, 0.9851487874984741, 1.0194770097732544, 1.0135427713394165, 1.0076684951782227, 1.001853108406067, 0.9960964322090149, 0.970756471157074, 0.9847545027732849, 1.019069790840149, 1.0131374597549438, 1.0072652101516724, 1.0014524459838867, 0.9956980347633362],
+        "prodTransposed": [1.0265815258026123],
+        "prodDouble": [0.9872587445401542, 1.007811980014669, 1.0083923604399596, 1.0089794916666932, 1.0095588191655245, 1.0093743881524382, 1.0099593454520563, 0.9904970352532911, 0.9910578184379419, 1.011688893900229, 0.9914708219749703, 0.9920294766322703, 0.9925947290331599, 1.0132572188937046, 1.013844390578916]
+    ]
+
     static func expectExact(_ result: Tensor, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        let expected = torch[name] ?? torchVariances[name]!
+        let expected = torch[name] ?? torchVariances[name] ?? torchProducts[name]!
         let actual = result.doubles()
         #expect(actual.count == expected.count, sourceLocation: sourceLocation)
         let wrong = zip(actual, expected).enumerated().filter { result.dtype == .float32 ? Float($1.0) != Float($1.1) : $1.0 != $1.1 }
@@ -102,5 +111,22 @@ struct ReductionOrderTests {
         Self.expectExact(try Self.tensor([37, 45]).variance(dims: [0]), "varDim0")
         Self.expectExact(try Self.tensor([37, 45]).standardDeviation(dims: [1], keepDim: true), "stdDim1Keep")
         Self.expectExact(try Self.tensor([3, 50, 7], .float64).variance(dims: [0, 2], correction: 2), "var3d")
+    }
+
+    @Test("prod: vectors of a row multiplied four at a time, then their lanes, the leftovers last")
+    func products() throws {
+        func near1(_ shape: [Int], _ dtype: DType = .float32) throws -> Tensor {
+            let n = shape.reduce(1, *)
+            let values = (0..<n).map { (i: Int) -> Double in
+                let k: Int = (i * 7919 + 13) % 2003 - 1001
+                return 1 + Double(k) / 100_000
+            }
+            return try Tensor.make(values, shape: shape, dtype: dtype, context: context(dtype))
+        }
+        Self.expectExact(try near1([1000]).prod(), "prodAll")
+        Self.expectExact(try near1([33, 40]).prod(dim: 0), "prodColumns")
+        Self.expectExact(try near1([33, 40]).prod(dim: 1), "prodRows")
+        Self.expectExact(try near1([33, 40]).t().prod(), "prodTransposed")
+        Self.expectExact(try near1([3, 64, 5], .float64).prod(dim: 1), "prodDouble")
     }
 }

@@ -9,7 +9,7 @@ products on special values (±inf, NaN, ±0, 1e±30, denormals, int64 extremes) 
 float64, int64 and bool, and prints each answer that differs from torch's beyond
 conformance.py's tolerances. `sums` draws random float32 and float64 tensors (values over ten orders of magnitude, so that
 rounding shows), strided views of them (permuted, sliced with steps, expanded), sums, means,
-variances and standard deviations of them over random dims, and sums gradients back to broadcast shapes; it requires every value
+variances, standard deviations and products of them over random dims, and sums gradients back to broadcast shapes; it requires every value
 to be torch's bit for bit. `versions` builds every op form of generate.py, backpropagates,
 then saves each leaf's .grad, writes it in place and backpropagates again: torch's error message
 names the version counter the gradient left the formula with (formulas that write their result
@@ -215,13 +215,17 @@ def sums(probe, count, seed, big=False):
             rank += 1
         if 0 in shape:
             continue
-        op = r.choice(["sum", "sum", "mean", "var", "std"])
+        op = r.choice(["sum", "sum", "mean", "var", "std", "prod"])
         attrs = {}
+        if op == "prod":   # values near 1, so that the product neither overflows nor vanishes
+            x = {"op": "add", "inputs": [{"op": "div", "inputs": [x, 1e7]}, 1]}
         if op in ("var", "std") and r.random() < 0.5:
             attrs["correction"] = r.choice([0, 2])
         if r.random() < 0.6:
             attrs["dim"] = sorted(r.sample(range(rank), r.randint(1, rank)))
             attrs["keepdim"] = r.random() < 0.5
+            if op == "prod":   # torch's prod takes one dim
+                attrs["dim"] = attrs["dim"][0]
         steps = [{"out": "x", **x}, {"out": "y", "op": op, "inputs": ["x"], "attrs": attrs}]
         # a leaf broadcast against x: its gradient is x summed back to the leaf's shape
         leaf_shape = [1 if r.random() < 0.5 else s for s in shape][r.randint(0, rank - 1):]

@@ -122,6 +122,7 @@ extension Kernels {
             }
         }
         if op == .sum && x.dtype.isFloatingPoint { return try floatingSum(x, dims: dims, keepDim: keepDim) }
+        if op == .prod && x.dtype.isFloatingPoint { return try floatingProduct(x, dims: dims, keepDim: keepDim) }
         let layout = try ReductionLayout(x, dims: dims)
         let outType: DType
         switch op {
@@ -164,11 +165,7 @@ extension Kernels {
         let o = out.pointer(T.self)
         layout.forEachBlock(T.self) { i, block in
             switch op {
-            case .sum: preconditionFailure("floating sums are torch's cascade (Kernels+Sum.swift)")
-            case .prod:
-                var r: T = 1   // in the dtype, as torch's: float32 products overflow and underflow
-                for v in block { r *= v }
-                o[i] = r
+            case .sum, .prod: preconditionFailure("floating sums and products follow torch's order (Kernels+Sum.swift, Kernels+Product.swift)")
             case .max:
                 var m = block[0]
                 for v in block where v > m || v.isNaN { m = v; if v.isNaN { break } }
