@@ -38,6 +38,7 @@ public final class Tensor {
                 viewVersion = version
                 if recordedGradFn != nil || base.requiresGrad { recordedGradFn = regeneratedViewHistory(base: base) }
                 outputNr = 0
+                if retainsGrad { registerRetainGrad() }   // torch moves the retain_grad hook to the new node
             }
             return recordedGradFn
         }
@@ -47,6 +48,9 @@ public final class Tensor {
         }
     }
     private var recordedGradFn: Node?
+    /// The recorded history, without regenerating a view's: the node a retain_grad hook waits
+    /// on (torch moves the hook only when the history is regenerated or rebased).
+    var recordedHistory: Node? { recordedGradFn }
     /// Hands over the recorded history (without regenerating a view's), leaving none: for
     /// unlinking a graph that is being freed.
     func takeHistory() -> Node? {

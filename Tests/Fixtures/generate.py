@@ -701,6 +701,21 @@ program("copy-number-source", [
     {"out": "i", "op": "tensor", "attrs": {"data": [1, 2], "dtype": "int64"}},
     {"op": "copy_", "inputs": ["x", 0.5]}, {"op": "copy_", "inputs": ["i", 2.7]}],
     ["x", "i"], about="copy_ takes a Python number as torch's parser does (a wrapped 0-d tensor)")
+program("retain-grad-view-of-base-written-in-place", [
+    leaf("a", [0.95, -0.53, -1.43]), leaf("b", [1.7, -1.38, -1.67]),
+    {"out": "m", "op": "minimum", "inputs": ["b", "a"]},
+    {"out": "v", "op": "reshape", "inputs": ["m", -1]}, {"op": "retain_grad", "inputs": ["v"]},
+    {"out": "w", "op": "sub", "inputs": ["v", 0.5]}, {"op": "zero_", "inputs": ["m"]},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": [{"op": "log1p", "inputs": ["w"]}]}]}],
+    ["v", "a", "b"], graph=False, about="retain_grad's hook stays on the view's old node while nothing regenerates its history: the gradient through it is kept")
+program("retain-grad-moves-with-regenerated-view-history", [
+    leaf("a", [0.95, -0.53, -1.43]), leaf("b", [1.7, -1.38, -1.67]),
+    {"out": "m", "op": "minimum", "inputs": ["b", "a"]},
+    {"out": "v", "op": "reshape", "inputs": ["m", -1]}, {"op": "retain_grad", "inputs": ["v"]},
+    {"out": "w", "op": "sub", "inputs": ["v", 0.5]}, {"op": "zero_", "inputs": ["m"]},
+    {"out": "u", "op": "mul", "inputs": ["v", 2]},
+    {"op": "backward", "inputs": [{"op": "add", "inputs": [{"op": "sum", "inputs": [{"op": "log1p", "inputs": ["w"]}]}, {"op": "sum", "inputs": ["u"]}]}]}],
+    ["v", "a", "b"], graph=False, about="using the view after its base was written regenerates its history, and torch moves the retain_grad hook to the new node")
 program("bmm-dtype-rules", [
     {"out": "e", "op": "bmm", "inputs": [{"op": "zeros", "inputs": [1, 2, 0]}, {"op": "ones", "inputs": [1, 0, 3], "attrs": {"dtype": "int64"}}]},
     {"out": "f", "op": "bmm", "inputs": [{"op": "zeros", "inputs": [1, 0, 2], "attrs": {"dtype": "bool"}}, {"op": "ones", "inputs": [1, 2, 3]}]},

@@ -307,7 +307,7 @@ struct BackwardWalk {
     private func fireRetainGradHooks(_ node: Node) throws(TensorError) {
         guard !node.retainedOutputs.isEmpty, !node.buffer.isEmpty else { return }
         for entry in node.retainedOutputs {
-            guard let tensor = entry.tensor.tensor, tensor.retainsGrad, tensor.gradFn === node,
+            guard let tensor = entry.tensor.tensor, tensor.retainsGrad, tensor.recordedHistory === node,
                   let grad = node.buffer[entry.nr] else { continue }
             try context.withGradMode(createGraph) { () throws(TensorError) in
                 if let existing = tensor.grad {
