@@ -337,7 +337,13 @@ func catBackward(_ grad: Tensor, _ c: Node) throws(TensorError) -> [Tensor?] {
     var grads: [Tensor?] = []
     for (i, size) in c.attributes.integers.enumerated() {
         guard size >= 0 else {
-            grads.append(c.needsGradient(i) ? try Tensor.zeros([0], dtype: grad.dtype, context: grad.context) : nil)
+            // torch's `at::zeros({0})`, filled by zero_ inside the formula: version 1
+            var zeros: Tensor?
+            if c.needsGradient(i) {
+                zeros = try Tensor.zeros([0], dtype: grad.dtype, context: grad.context)
+                zeros?.bumpVersion()
+            }
+            grads.append(zeros)
             continue
         }
         grads.append(c.needsGradient(i) ? try grad.slice(dim: d, start: offset, end: offset + size) : nil)

@@ -716,6 +716,15 @@ program("retain-grad-moves-with-regenerated-view-history", [
     {"out": "u", "op": "mul", "inputs": ["v", 2]},
     {"op": "backward", "inputs": [{"op": "add", "inputs": [{"op": "sum", "inputs": [{"op": "log1p", "inputs": ["w"]}]}, {"op": "sum", "inputs": ["u"]}]}]}],
     ["v", "a", "b"], graph=False, about="using the view after its base was written regenerates its history, and torch moves the retain_grad hook to the new node")
+program("cat-empty-input-gradient-version-error", [
+    {"out": "a", "op": "tensor", "attrs": {"data": [], "shape": [0], "requires_grad": True}},
+    leaf("b", [1.0, 2.0]),
+    {"op": "backward", "inputs": [{"op": "cat", "inputs": ["b", "a"]}, {"op": "tensor", "attrs": {"data": [1.0, 1.0]}}]},
+    {"out": "gw", "op": "ones_like", "inputs": ["a.grad"], "attrs": {"requires_grad": True}},
+    {"out": "gz", "op": "sum", "inputs": [{"op": "mul", "inputs": ["a.grad", "gw"]}]},
+    {"op": "mul_", "inputs": ["a.grad", 2]},
+    {"op": "backward", "inputs": ["gz"]}],
+    ["a"], message="is at version 2; expected version 1 instead", about="cat's gradient for a 1-d empty input is torch's at::zeros({0}), filled by zero_ inside the formula: version 1")
 program("bmm-dtype-rules", [
     {"out": "e", "op": "bmm", "inputs": [{"op": "zeros", "inputs": [1, 2, 0]}, {"op": "ones", "inputs": [1, 0, 3], "attrs": {"dtype": "int64"}}]},
     {"out": "f", "op": "bmm", "inputs": [{"op": "zeros", "inputs": [1, 0, 2], "attrs": {"dtype": "bool"}}, {"op": "ones", "inputs": [1, 2, 3]}]},
