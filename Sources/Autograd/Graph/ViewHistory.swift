@@ -76,36 +76,42 @@ final class ViewPlacement {
 /// What a `CopySlices` node runs: the in-place op's node and where the view sits in the base.
 final class CopySlices {
     let op: Node
-    let placement: ViewPlacement
+    /// The base's sizes and strides, and the view's, with its offset from the base's.
+    let baseShape: [Int], baseStrides: [Int]
+    let viewShape: [Int], viewStrides: [Int], viewOffset: Int
 
-    init(op: Node, placement: ViewPlacement) {
+    init(op: Node, view: Tensor, base: Tensor) {
         self.op = op
-        self.placement = placement
+        (baseShape, baseStrides) = (base.shape, base.strides)
+        (viewShape, viewStrides, viewOffset) = (view.shape, view.strides, view.offset - base.offset)
     }
 
-    /// torch's `CopySlices::apply`: the base's gradient with the view's slice replaced by the
-    /// op's gradient for its input, then the op's gradients for its other inputs.
+    /// torch's `CopySlices::apply`, step for step (so that create_graph records torch's nodes:
+    /// CopyBackwards, AsStridedBackward0, CloneBackward0, CopySlices): the gradient copied into
+    /// a tensor laid out as the base, the op's rule run on a clone of the view's slice of it,
+    /// the rule's gradient for its input copied back into the slice; the op's gradients for its
+    /// other inputs as they come.
     func backward(_ node: Node, _ grad: Tensor) throws -> [Tensor?] {
         try node.checkNotReleased()
-        if placement.overlaps {
-            // torch copies the op's gradient into the view's slice of the base's: refused when
-            // the view's elements overlap
-            throw TensorError.evaluation("unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.")
+        let result = try Tensor.uninitialized(baseShape, grad.dtype, grad.context, strides: baseStrides, rowMajor: false)
+        try result.copy_(grad)
+        let slice = result.view(shape: viewShape, strides: viewStrides, offset: result.offset + viewOffset)
+        if let sliceNode = try asStridedRule.record(result, output: slice) {
+            sliceNode.attributes.payload = try ViewPlacement(view: slice, base: result)
         }
-        let slice = try placement.gather(grad)
+        let input = try slice.clone(contiguous: true)
         var results: [Tensor?]
         if let formulas = op.derivative.formulas {
             results = try formulas.indices.map { i throws -> Tensor? in
-                i == 0 || node.needsGradient(i) ? try formulas[i](op, slice) : nil
+                i == 0 || node.needsGradient(i) ? try formulas[i](op, input) : nil
             }
         } else if let formula = op.derivative.joint {
-            results = try formula(op, [slice])
+            results = try formula(op, [input])
         } else {
             preconditionFailure("an in-place op is never AccumulateGrad")
         }
-        if let own = results[0] {
-            results[0] = try placement.replace(grad, with: own)
-        }
+        if let own = results[0] { try slice.copy_(own) } else { try slice.zero_() }
+        results[0] = result
         return results
     }
 }
@@ -118,7 +124,7 @@ extension Tensor {
         let edges = SmallArray<Edge?>([try base.gradientEdge] + Array(op.edges.dropFirst()))
         let node = Node(copySlicesRule, edges: edges, outputs: [TensorMeta(shape: base.shape, dtype: base.dtype)],
                         sequenceNumber: context.takeSequenceNumber())
-        node.attributes.payload = CopySlices(op: op, placement: try ViewPlacement(view: self, base: base))
+        node.attributes.payload = CopySlices(op: op, view: self, base: base)
         node.height = Swift.max(node.height, op.height + 1)   // the payload holds the op's node
         base.becomeOutput(0, of: node)
     }
