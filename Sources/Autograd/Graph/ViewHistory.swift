@@ -10,22 +10,17 @@ private let asStridedRule = Derivatives.named("as_strided")
 private let copySlicesRule = Derivatives.named("copy_slices")
 
 /// Where a view's elements sit in its base: for each view element (row-major), the row-major
-/// index of the base element it aliases. Moves gradients between the two shapes with
-/// differentiable ops (an index and an accumulating index_put), so create_graph works through it.
+/// index of the base element it aliases. Moves a regenerated view's gradient (AsStridedBackward0)
+/// into the base's shape with a differentiable op (an accumulating index_put), so create_graph
+/// works through it.
 final class ViewPlacement {
     let viewShape: [Int]
     let baseShape: [Int]
-    /// The view has elements that share a location (an expanded view).
-    let overlaps: Bool
     private let plan: AdvancedIndex
-    /// Shaped like the base: true where the view has an element (made on first use: only
-    /// CopySlices needs it).
-    private var coveredMask: Tensor?
 
     init(view: Tensor, base: Tensor) throws(TensorError) {
         viewShape = view.shape
         baseShape = base.shape
-        overlaps = view.hasInternalOverlap
         // A storage position back to the base's row-major index: the base is a root tensor, never
         // overlapping, so taking its dimensions by decreasing stride decomposes the position.
         let order = base.strides.indices.sorted { base.strides[$0] > base.strides[$1] }
@@ -43,27 +38,6 @@ final class ViewPlacement {
             k += 1
         }
         plan = AdvancedIndex(indices: [index], indexShape: [view.count], inputShape: [base.count])
-    }
-
-    /// `grad` with the view's elements replaced by `slice`'s, exactly (no arithmetic, so
-    /// infinities and NaNs elsewhere stay where they are).
-    func replace(_ grad: Tensor, with slice: Tensor) throws(TensorError) -> Tensor {
-        try Tensor.where(try covered(), try scatter(slice), grad)
-    }
-
-    private func covered() throws(TensorError) -> Tensor {
-        if let coveredMask { return coveredMask }
-        let index = plan.indices[0]!
-        let mask = try Tensor.zeros([Shape.product(baseShape)], dtype: .bool, context: index.context)
-        let c = mask.pointer(Bool.self), p = index.pointer(Int64.self)
-        for k in 0..<index.count { c[Int(p[k])] = true }
-        coveredMask = try mask.reshape(baseShape)
-        return coveredMask!
-    }
-
-    /// The view's part of a gradient shaped like the base.
-    func gather(_ grad: Tensor) throws(TensorError) -> Tensor {
-        try grad.reshape([-1]).gatherIndexed(plan).reshape(viewShape)
     }
 
     /// A gradient shaped like the view, placed into zeros shaped like the base (overlapping
