@@ -9,7 +9,9 @@ extension Tensor {
 
     /// `zeros_like(self)`: a fresh zero tensor, outside the graph.
     func zerosLike() throws(TensorError) -> Tensor {
-        try Tensor.zeros(shape, dtype: dtype, context: context)
+        let out = try emptyLike()
+        out.address.initializeMemory(as: UInt8.self, repeating: 0, count: out.count * dtype.byteWidth)
+        return out
     }
 
     /// `~mask` for a bool tensor.

@@ -727,6 +727,19 @@ program("cat-empty-input-gradient-version-error", [
     ["a"], message="is at version 2; expected version 1 instead", about="cat's gradient for a 1-d empty input is torch's at::zeros({0}), filled by zero_ inside the formula: version 1")
 program("copy-slices-double-backward-graph", [{"out": "t1", "op": "tensor", "attrs": {"data": [1.97, 1.89, 1.53], "requires_grad": True}}, {"out": "t3", "op": "where", "inputs": [{"op": "gt", "inputs": ["t1", 0]}, "t1", "t1"]}, {"out": "t4", "op": "reshape", "inputs": ["t3", -1]}, {"out": "t5", "op": "rsqrt", "inputs": ["t4"]}, {"op": "sub_", "inputs": ["t4", 2]}, {"out": "t7", "op": "sin", "inputs": ["t5"]}, {"out": "t8", "op": "pow", "inputs": ["t1", "t3"]}, {"out": "g0", "op": "grad", "inputs": [{"op": "sum", "inputs": ["t8"]}, "t1"], "attrs": {"create_graph": True, "allow_unused": True}}, {"no_grad": [{"out": "unused", "op": "tensor", "attrs": {"data": 0.0}}]}, {"op": "backward", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["g0", "g0"]}]}]}],
     ["t1", "t3", "t4", "g0"], about="under create_graph CopySlices runs torch's steps (copy_, as_strided, clone, copy_ into the slice), so the second-order graph holds torch's nodes")
+program("like-ops-keep-a-dense-layout-error", [
+    {"out": "x", "op": "t", "inputs": [{"op": "tensor", "attrs": {"data": [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]}}]},
+    {"out": "y", "op": "view", "inputs": [{"op": "ones_like", "inputs": ["x"]}, -1]}],
+    ["y"], message="view size is not compatible with input tensor's size and stride", about="torch's *_like ops keep a dense tensor's strides (preserve_format): ones_like of a transposed tensor cannot be viewed flat")
+program("zeros-like-gradient-keeps-stride-0-version-error", [
+    leaf("a", [1.35]), {"out": "b", "op": "clone", "inputs": ["a"]},
+    {"op": "fill_", "inputs": ["b"], "attrs": {"value": 2}},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": ["b"]}]},
+    {"out": "gw", "op": "ones_like", "inputs": ["a.grad"], "attrs": {"requires_grad": True}},
+    {"out": "gz", "op": "sum", "inputs": [{"op": "mul", "inputs": ["a.grad", "gw"]}]},
+    {"op": "mul_", "inputs": ["a.grad", 2]},
+    {"op": "backward", "inputs": ["gz"]}],
+    ["a"], message="is at version 2; expected version 1 instead", about="fill_'s zeros_like keeps the stride 0 of sum's expanded gradient, so AccumulateGrad copies it into the leaf's layout (version 1)")
 program("bmm-dtype-rules", [
     {"out": "e", "op": "bmm", "inputs": [{"op": "zeros", "inputs": [1, 2, 0]}, {"op": "ones", "inputs": [1, 0, 3], "attrs": {"dtype": "int64"}}]},
     {"out": "f", "op": "bmm", "inputs": [{"op": "zeros", "inputs": [1, 0, 2], "attrs": {"dtype": "bool"}}, {"op": "ones", "inputs": [1, 2, 3]}]},

@@ -165,17 +165,39 @@ extension Tensor {
 
     /// `torch.zeros_like`, `ones_like`, `full_like`, `empty_like`: a fresh leaf of this shape.
     public func fullLike(_ value: Scalar, dtype: DType? = nil) throws(TensorError) -> Tensor {
-        try Tensor.full(shape, value, dtype: dtype ?? self.dtype, context: context)
+        let out = try emptyLike(dtype: dtype)
+        Kernels.fill(out, with: value)
+        return out
     }
 
-    /// `torch.randn_like`.
+    /// `torch.randn_like`: the numbers in memory order.
     public func randnLike(dtype: DType? = nil) throws(TensorError) -> Tensor {
-        try Tensor.randn(shape, dtype: dtype ?? self.dtype, context: context)
+        let out = try emptyLike(dtype: dtype)
+        let numbers = try Tensor.randn([out.count], dtype: out.dtype, context: context)
+        out.address.copyMemory(from: numbers.address, byteCount: out.count * out.dtype.byteWidth)
+        return out
     }
 
-    /// `torch.rand_like`.
+    /// `torch.rand_like`: the numbers in memory order.
     public func randLike(dtype: DType? = nil) throws(TensorError) -> Tensor {
-        try Tensor.rand(shape, dtype: dtype ?? self.dtype, context: context)
+        let out = try emptyLike(dtype: dtype)
+        let numbers = try Tensor.rand([out.count], dtype: out.dtype, context: context)
+        out.address.copyMemory(from: numbers.address, byteCount: out.count * out.dtype.byteWidth)
+        return out
+    }
+
+    /// torch's `empty_like` (`preserve_format`), elements unset: a dense tensor's own strides,
+    /// size-1 dimensions' included, row-major for any other. The `*_like` ops and the formulas'
+    /// `zeros_like` lay their results out so, as torch's (`ones_like` of a transposed tensor
+    /// cannot be viewed flat; a gradient laid out with a stride 0 is copied into its leaf's
+    /// layout).
+    func emptyLike(dtype: DType? = nil) throws(TensorError) -> Tensor {
+        let dtype = dtype ?? self.dtype
+        if hasRowMajorStrides { return try Tensor.uninitialized(shape, dtype, context, strides: strides) }
+        if isNonOverlappingAndDense {
+            return try Tensor.uninitialized(shape, dtype, context, strides: strides, rowMajor: false)
+        }
+        return try Tensor.uninitialized(shape, dtype, context)
     }
 
     /// A 0-d zero of this tensor's dtype, as torch's formulas write `at::scalar_tensor(0., grad.options())`.
