@@ -740,6 +740,13 @@ program("zeros-like-gradient-keeps-stride-0-version-error", [
     {"op": "mul_", "inputs": ["a.grad", 2]},
     {"op": "backward", "inputs": ["gz"]}],
     ["a"], message="is at version 2; expected version 1 instead", about="fill_'s zeros_like keeps the stride 0 of sum's expanded gradient, so AccumulateGrad copies it into the leaf's layout (version 1)")
+program("mse-loss-saves-integer-target-version-error", [
+    leaf("x", [-1.55]),
+    {"out": "t", "op": "tensor", "attrs": {"data": 0, "dtype": "int64"}},
+    {"out": "l", "op": "mse_loss", "inputs": ["x", "t"]},
+    {"op": "copy_", "inputs": ["t", 0.5]},
+    {"op": "backward", "inputs": ["l"]}],
+    ["x"], message="[torch.LongTensor [1]] is at version 1; expected version 0 instead", about="MseLossBackward0 saves the broadcast target as given, an int64 view of t: writing t in place is seen at backward")
 program("bmm-dtype-rules", [
     {"out": "e", "op": "bmm", "inputs": [{"op": "zeros", "inputs": [1, 2, 0]}, {"op": "ones", "inputs": [1, 0, 3], "attrs": {"dtype": "int64"}}]},
     {"out": "f", "op": "bmm", "inputs": [{"op": "zeros", "inputs": [1, 0, 2], "attrs": {"dtype": "bool"}}, {"op": "ones", "inputs": [1, 2, 3]}]},

@@ -107,7 +107,12 @@ extension Tensor {
     /// element count for mean. Backward: MseLossBackwardBackward0.
     func mseLossBackward(_ x: Tensor, _ target: Tensor, reduction: Reduction) throws(TensorError) -> Tensor {
         let (out, node) = try backwardFunction(mseBackwardRule, [x, target]) { () throws(TensorError) in
-            try x.sub(target).mul(mseScale(x, target, reduction)).mul(self)
+            // the kernel's difference, in the promoted dtype (a bool or int64 target included)
+            var types = ResultType()
+            types.add(x)
+            types.add(target)
+            let difference = try x.converted(to: types.result).sub(try target.converted(to: types.result))
+            return try difference.mul(mseScale(x, target, reduction)).mul(self)
         }
         node?.attributes.integers = [reduction.code]
         return out

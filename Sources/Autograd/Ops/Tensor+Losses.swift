@@ -58,7 +58,7 @@ extension Tensor {
             try reduce(try x.sub(t).pow(2), reduction)
         }
         if let node = try mseRule.record(input, target, output: out) {
-            node.save(x, t)
+            node.save(input, target)   // torch saves them as given (an int64 target's version counts)
             node.attributes.integers = [reduction.code]
         }
         return out
