@@ -156,9 +156,10 @@ extension Kernels {
         }
     }
 
-    /// `op(a, s)`, or `op(s, a)` when `scalarFirst`, for a Python number `s`.
+    /// `op(a, s)`, or `op(s, a)` when `scalarFirst`, for a Python number `s`. `rowMajor`: a
+    /// row-major result whatever `a`'s layout (torch's `pow(Scalar, Tensor)` sets its output so).
     static func binary(_ op: BinaryOp, _ a: Tensor, _ s: Scalar, scalarFirst: Bool = false,
-                       alpha: Scalar? = nil) throws(TensorError) -> Tensor {
+                       alpha: Scalar? = nil, rowMajor: Bool = false) throws(TensorError) -> Tensor {
         var types = ResultType()
         types.add(a)
         types.add(s, defaultFloat: a.context.defaultDType)
@@ -166,7 +167,7 @@ extension Kernels {
         // the number takes part as a wrapped tensor: True is a bool one
         if op == .sub { try checkSubtraction(a.dtype, s.wrappedDType(defaultFloat: a.context.defaultDType)) }
         try checkKernel(op, dtype, scalar: s, scalarFirst: scalarFirst, alpha: alpha)
-        let out = try Tensor.pointwiseOutput(a.shape, dtype, a.context, a)
+        let out = rowMajor ? try Tensor.uninitialized(a.shape, dtype, a.context) : try Tensor.pointwiseOutput(a.shape, dtype, a.context, a)
         // the operand itself when it has the dtype: passed borrowed, no reference taken
         if a.dtype == dtype {
             scalarKernel(op, out, a, s, scalarFirst: scalarFirst, alpha: alpha)

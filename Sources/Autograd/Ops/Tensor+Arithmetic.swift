@@ -165,7 +165,7 @@ extension Tensor {
 
     /// `base ** exponent` for a Python number `base`. Backward: PowBackward2.
     public static func pow(_ base: Scalar, _ exponent: Tensor) throws(TensorError) -> Tensor {
-        let out = try Kernels.binary(.pow, exponent, base, scalarFirst: true)
+        let out = try Kernels.binary(.pow, exponent, base, scalarFirst: true, rowMajor: true)
         if let node = try powBaseRule.record(exponent, output: out) {
             node.save(exponent)
             node.saveResult(out)
