@@ -9,9 +9,7 @@ extension Tensor {
 
     /// `zeros_like(self)`: a fresh zero tensor, outside the graph.
     func zerosLike() throws(TensorError) -> Tensor {
-        let out = try emptyLike()
-        out.address.initializeMemory(as: UInt8.self, repeating: 0, count: out.count * dtype.byteWidth)
-        return out
+        try fullLike(0)
     }
 
     /// `~mask` for a bool tensor.

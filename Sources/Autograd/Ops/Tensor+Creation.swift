@@ -172,17 +172,20 @@ extension Tensor {
 
     /// `torch.randn_like`: the numbers in memory order.
     public func randnLike(dtype: DType? = nil) throws(TensorError) -> Tensor {
-        let out = try emptyLike(dtype: dtype)
-        let numbers = try Tensor.randn([out.count], dtype: out.dtype, context: context)
-        out.address.copyMemory(from: numbers.address, byteCount: out.count * out.dtype.byteWidth)
-        return out
+        try likeInMemoryOrder(dtype) { (count, dtype) throws(TensorError) in try Tensor.randn([count], dtype: dtype, context: context) }
     }
 
     /// `torch.rand_like`: the numbers in memory order.
     public func randLike(dtype: DType? = nil) throws(TensorError) -> Tensor {
+        try likeInMemoryOrder(dtype) { (count, dtype) throws(TensorError) in try Tensor.rand([count], dtype: dtype, context: context) }
+    }
+
+    /// A tensor laid out as `emptyLike` lays it out, holding `numbers(count, dtype)`'s elements in
+    /// memory order (as torch's random fills run through memory).
+    private func likeInMemoryOrder(_ dtype: DType?, _ numbers: (Int, DType) throws(TensorError) -> Tensor) throws(TensorError) -> Tensor {
         let out = try emptyLike(dtype: dtype)
-        let numbers = try Tensor.rand([out.count], dtype: out.dtype, context: context)
-        out.address.copyMemory(from: numbers.address, byteCount: out.count * out.dtype.byteWidth)
+        let flat = try numbers(out.count, out.dtype)
+        out.address.copyMemory(from: flat.address, byteCount: out.count * out.dtype.byteWidth)
         return out
     }
 
