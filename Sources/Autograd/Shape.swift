@@ -31,7 +31,7 @@ enum Shape {
     /// Row-major strides of a contiguous tensor.
     static func contiguousStrides(_ shape: [Int]) -> [Int] {
         if shape.count < 2 { return shape.isEmpty ? [] : unitStride }   // shared: no allocation
-        var strides = [Int](repeating: 1, count: shape.count)
+        var strides = filled(1, count: shape.count)
         var step = 1
         for d in stride(from: shape.count - 1, through: 0, by: -1) {
             strides[d] = step
@@ -42,11 +42,30 @@ enum Shape {
 
     private static let unitStride = [1]
 
+    /// `Array(repeating: value, count: count)`, made as an array literal is for the few
+    /// elements shapes have: on this toolchain `Array(repeating:count:)` looks the array type's
+    /// generic metadata up at every call, half of the allocation's cost; a literal's allocation
+    /// does not (docs/benchmarks.md). Not inlined, so that a constant `value` never turns the
+    /// literal into a shared static array that the caller's first write would copy.
+    @inline(never)
+    static func filled<T>(_ value: T, count: Int) -> [T] {
+        switch count {
+        case 0: return []
+        case 1: return [value]
+        case 2: return [value, value]
+        case 3: return [value, value, value]
+        case 4: return [value, value, value, value]
+        case 5: return [value, value, value, value, value]
+        case 6: return [value, value, value, value, value, value]
+        default: return [T](repeating: value, count: count)
+        }
+    }
+
     /// torch's `infer_size`: the shape two operands broadcast to.
     static func broadcast(_ a: [Int], _ b: [Int]) throws(TensorError) -> [Int] {
         if a == b { return a }
         let rank = max(a.count, b.count)
-        var out = [Int](repeating: 1, count: rank)
+        var out = filled(1, count: rank)
         for i in stride(from: rank - 1, through: 0, by: -1) {   // torch reports the last mismatch
             let da = i - (rank - a.count), db = i - (rank - b.count)
             let sa = da >= 0 ? a[da] : 1, sb = db >= 0 ? b[db] : 1
@@ -64,7 +83,7 @@ enum Shape {
     /// The strides that read a tensor of `shape`/`strides` as if expanded to `target`
     /// (0 along broadcast dimensions). The caller has checked that the shapes broadcast.
     static func expandedStrides(_ shape: [Int], _ strides: [Int], to target: [Int]) -> [Int] {
-        var out = [Int](repeating: 0, count: target.count)
+        var out = filled(0, count: target.count)
         let lead = target.count - shape.count
         for d in 0..<shape.count where shape[d] != 1 || target[lead + d] == 1 {
             out[lead + d] = shape[d] == 1 ? 0 : strides[d]
@@ -83,7 +102,7 @@ enum Shape {
 
     /// Wraps a list of dimensions, rejecting repeats as torch does.
     static func wrap(_ dims: [Int], rank: Int) throws(TensorError) -> [Int] {
-        var seen = [Bool](repeating: false, count: max(rank, 1))
+        var seen = filled(false, count: max(rank, 1))
         var out: [Int] = []
         out.reserveCapacity(dims.count)
         for dim in dims {

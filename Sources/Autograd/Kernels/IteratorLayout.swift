@@ -21,7 +21,7 @@ struct IteratorLayout {
     /// Calls `body(inputOffset, outputOffset)` for each index of the dimensions in `dims`, the
     /// first fastest (once, at 0, for no dimensions).
     func forEachOffset(in dims: Range<Int>, _ body: (Int, Int) -> Void) {
-        var index = [Int](repeating: 0, count: rank)
+        var index = Shape.filled(0, count: rank)
         var inOffset = 0, outOffset = 0
         while true {
             body(inOffset, outOffset)

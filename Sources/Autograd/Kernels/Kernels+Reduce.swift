@@ -10,7 +10,7 @@ struct ReductionLayout {
     /// Elements reduced into each output element.
     let inner: Int
     /// The output shape with reduced dimensions kept as 1 (`keepdim=True`).
-    var keptShape: [Int] { reducesAll ? [Int](repeating: 1, count: data.rank) : partialKeptShape }
+    var keptShape: [Int] { reducesAll ? Shape.filled(1, count: data.rank) : partialKeptShape }
     /// The output shape with reduced dimensions removed.
     var squeezedShape: [Int] { reducesAll ? [] : partialSqueezedShape }
     /// The reduced dimensions, wrapped and sorted.
@@ -35,7 +35,7 @@ struct ReductionLayout {
         if dims.isEmpty { dims = Array(0..<rank) }
         dims.sort()
         if rank == 0 { dims = [] }
-        var reduced = [Bool](repeating: false, count: rank)
+        var reduced = Shape.filled(false, count: rank)
         for d in dims { reduced[d] = true }
         var kept: [Int] = [], order: [Int] = [], inner = 1, outer = 1
         var keptShape = x.shape

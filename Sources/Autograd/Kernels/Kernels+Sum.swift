@@ -26,7 +26,7 @@ extension Kernels {
     /// Which dimensions `dims` reduces (nil or empty: all of them), wrapped and checked.
     static func reducedDimensions(_ x: Tensor, _ dims: [Int]?) throws(TensorError) -> [Bool] {
         let all = dims?.isEmpty ?? true
-        var reduced = [Bool](repeating: all, count: x.rank)
+        var reduced = Shape.filled(all, count: x.rank)
         if !all, let dims {
             for d in try Shape.wrap(dims, rank: x.rank) where x.rank > 0 { reduced[d] = true }
         }

@@ -37,7 +37,7 @@ enum OutputLayout {
             var permutation = perm   // the same memory
             reorderDimensions(&permutation, by: shouldSwap)
             if (0..<rank).allSatisfy({ perm[$0] == rank - 1 - $0 }) { return nil }
-            var strides = [Int](repeating: 0, count: rank)
+            var strides = Shape.filled(0, count: rank)
             var next = 1
             for j in 0..<rank {
                 strides[perm[j]] = next

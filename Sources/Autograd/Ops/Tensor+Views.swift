@@ -70,7 +70,7 @@ extension Tensor {
         // torch 2.15 expands a 0-d tensor by the product of the sizes, -1 included
         if rank == 0 && sizes.contains(where: { $0 < 0 }) { throw .evaluation("numel: integer multiplication overflow") }
         var shape = sizes
-        var strides = [Int](repeating: 0, count: sizes.count)
+        var strides = Shape.filled(0, count: sizes.count)
         let lead = sizes.count - rank
         for i in 0..<sizes.count {
             let d = i - lead
@@ -260,10 +260,10 @@ extension Tensor {
     /// torch's `computeStride`: strides that view `oldShape`/`oldStrides` as `newShape`, or nil
     /// when some new dimension would span two non-contiguous chunks.
     static func viewStrides(_ oldShape: [Int], _ oldStrides: [Int], _ newShape: [Int]) -> [Int]? {
-        if oldShape.isEmpty { return [Int](repeating: 1, count: newShape.count) }
+        if oldShape.isEmpty { return Shape.filled(1, count: newShape.count) }
         let numel = Shape.product(oldShape)
         if numel == 0 && oldShape == newShape { return oldStrides }
-        var newStrides = [Int](repeating: 0, count: newShape.count)
+        var newStrides = Shape.filled(0, count: newShape.count)
         if numel == 0 {
             for d in stride(from: newShape.count - 1, through: 0, by: -1) {
                 newStrides[d] = d == newShape.count - 1 ? 1 : Swift.max(newShape[d + 1], 1) * newStrides[d + 1]
