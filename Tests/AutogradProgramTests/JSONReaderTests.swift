@@ -61,6 +61,11 @@ struct JSONReaderTests {
             #expect(throws: JSONReader.Failure.self, "\(text.debugDescription) was read") { try Self.read(text) }
         }
         #expect(throws: JSONReader.Failure.self) { try JSONReader.read([0x22, 0xFF, 0x22]) }   // not UTF-8
+        // strings without escapes: ASCII taken as it is, anything past it still validated
+        #expect(throws: JSONReader.Failure.self) { try JSONReader.read([0x22, 0x61, 0xC3, 0x22]) }   // cut short
+        #expect(throws: JSONReader.Failure.self) { try JSONReader.read([0x22, 0xED, 0xA0, 0x80, 0x22]) }   // a surrogate
+        #expect(try JSONReader.read(Array("\"héllo, wörld\"".utf8)) as? String == "héllo, wörld")
+        #expect(try JSONReader.read(Array("{\"op\":\"add\"}".utf8)) as? [String: String] == ["op": "add"])
         let failure = #expect(throws: JSONReader.Failure.self) { try Self.read("[1, 2,]") }
         #expect(failure?.description == "unexpected character ']' at byte 6")
     }
