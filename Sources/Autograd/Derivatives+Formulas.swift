@@ -160,6 +160,24 @@ func clampTensorBackward(_ grad: Tensor, _ c: Node, input: Int) throws(TensorErr
     return out
 }
 
+/// mean's `grad.expand(self.sizes()) / self.numel()`. Outside create_graph (nothing to record)
+/// every element of that quotient is the same number: it is computed once, with the division
+/// torch's kernel does for each element, and filled into the row-major tensor torch's division
+/// of an expanded gradient returns; a 1 µs program saves a view and a broadcast kernel.
+func meanBackward(_ grad: Tensor, _ shape: [Int]) throws(TensorError) -> Tensor {
+    let count = Int64(Shape.product(shape))
+    guard !grad.context.isGradEnabled, grad.count == 1, grad.dtype.isFloatingPoint else {
+        return try grad.expand(shape).div(.int(count))
+    }
+    let out = try Tensor.uninitialized(shape, grad.dtype, grad.context)
+    if grad.dtype == .float32 {
+        Kernels.fill(out, with: .double(Double(grad.address.load(as: Float.self) / Float(Double(count)))))
+    } else {
+        Kernels.fill(out, with: .double(grad.address.load(as: Double.self) / Double(count)))
+    }
+    return out
+}
+
 /// torch's `sum_backward`: the reduced dims put back (unsqueeze unless keepdim), expanded.
 func sumBackward(_ grad: Tensor, _ c: Node) throws(TensorError) -> Tensor {
     try restoreReduced(grad, c).expand(c.inputShape(0))

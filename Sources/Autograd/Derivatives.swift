@@ -141,7 +141,7 @@ public enum Derivatives {
         Derivative("sum.dim_IntList", "SumBackward1", { c, g in try sumBackward(g, c) }),
         // mean — self: grad.expand(self.sizes()) / self.numel()
         Derivative("mean", "MeanBackward0",
-                   { c, g in try g.expand(c.inputShape(0)).div(.int(Int64(Shape.product(c.inputShape(0))))) }),
+                   { c, g in try meanBackward(g, c.inputShape(0)) }),
         // mean.dim — self: sum_backward(grad, sizes, dim, keepdim) / (elements reduced)
         Derivative("mean.dim", "MeanBackward1",
                    { c, g in try sumBackward(g, c).div(.int(Int64(reducedCount(c.inputShape(0), c.attributes.dims)))) }),

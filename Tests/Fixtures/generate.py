@@ -613,6 +613,22 @@ def f32(name, data):
     return {"out": name, "op": "tensor", "attrs": {"data": data, "dtype": "float32", "requires_grad": True}}
 
 
+# mean's backward outside create_graph is one quotient filled in (Derivatives+Formulas.swift,
+# meanBackward): seeds whose quotient rounds, in both float dtypes; under create_graph torch's
+# graph (DivBackward0 over ExpandBackward0) and the same values.
+for dtype in ("float32", "float64"):
+    program(f"mean-backward-quotient-{dtype}", [
+        {"out": "x", "op": "zeros", "inputs": [3, 7], "attrs": {"requires_grad": True, "dtype": dtype}},
+        {"out": "m", "op": "mean", "inputs": ["x"]},
+        {"op": "backward", "inputs": ["m", {"op": "tensor", "attrs": {"data": 0.1, "dtype": dtype}}]},
+        {"out": "g", "op": "grad", "inputs": [{"op": "mean", "inputs": [{"op": "mul", "inputs": ["x", 3]}]}, "x"],
+         "attrs": {"grad_outputs": [{"op": "tensor", "attrs": {"data": 1e-7, "dtype": dtype}}]}},
+        {"out": "s", "op": "tensor", "attrs": {"data": 0.3, "requires_grad": True, "dtype": dtype}},
+        {"out": "h", "op": "grad", "inputs": [{"op": "mean", "inputs": ["x"]}, "x"],
+         "attrs": {"grad_outputs": ["s"], "create_graph": True}}],
+        ["x", "g", "h"], about="mean's backward: the quotient of the seed by the element count, rounded as torch's division rounds it; torch's graph under create_graph")
+
+
 def backward_sum(*names):
     total = {"op": "sum", "inputs": [names[0]]}
     for n in names[1:]:
