@@ -53,9 +53,17 @@ struct SmallArray<Element>: RandomAccessCollection, MutableCollection, Expressib
             switch i {
             case 0: first = newValue
             case 1: second = newValue
-            default: rest[i - 2] = newValue
+            default: setOverflow(i - 2, newValue)
             }
         }
+    }
+
+    /// A write past the inline elements, out of line: inlined, it let the optimizer hoist the
+    /// overflow array's uniqueness check (and a copy of the shared empty array) out of every
+    /// loop that writes elements, though almost no loop gets that far.
+    @inline(never)
+    private mutating func setOverflow(_ i: Int, _ newValue: Element) {
+        rest[i] = newValue
     }
 
     mutating func append(_ element: Element) {
