@@ -93,9 +93,9 @@ struct JSONReader {
     private mutating func object(depth: Int) throws(Failure) -> [String: Any] {
         guard depth <= Self.maxDepth else { throw failure("nesting deeper than \(Self.maxDepth)") }
         i += 1
-        var members: [String: Any] = [:]
         skipSpace()
-        if !atEnd, bytes[i] == UInt8(ascii: "}") { i += 1; return members }
+        if !atEnd, bytes[i] == UInt8(ascii: "}") { i += 1; return [:] }
+        var members = [String: Any](minimumCapacity: 4)   // a program's objects have a few keys: made once, not regrown
         while true {
             skipSpace()
             guard !atEnd, bytes[i] == UInt8(ascii: "\"") else { throw failure("expected a string key") }
