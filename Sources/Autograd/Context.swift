@@ -11,8 +11,12 @@ public final class Context {
     public var isGradEnabled = true
     /// `torch.get_default_dtype()`: the dtype of float literals and creation ops.
     public let defaultDType: DType
-    /// The generator behind `randn`, `rand` and their `_like` forms.
-    public var generator: Generator
+    /// The generator behind `randn`, `rand` and their `_like` forms. Without a seed it is
+    /// seeded from the system's random source when first used, not when the context is made:
+    /// most programs draw no random numbers, and the draw is a system call.
+    public lazy var generator = Generator(seed: seed ?? UInt64.random(in: .min ... .max))
+    /// The seed the context was made with, if any.
+    private let seed: UInt64?
     /// The limits this context enforces.
     public let limits: Limits
     /// Bytes of tensor storage currently alive in this context.
@@ -47,7 +51,7 @@ public final class Context {
     public init(defaultDType: DType = .float32, seed: UInt64? = nil, limits: Limits = Limits()) {
         precondition(defaultDType.isFloatingPoint, "the default dtype is a floating dtype")
         self.defaultDType = defaultDType
-        self.generator = Generator(seed: seed ?? UInt64.random(in: .min ... .max))
+        self.seed = seed
         self.limits = limits
         if let duration = limits.maxDuration {
             let (seconds, attoseconds) = duration.components
