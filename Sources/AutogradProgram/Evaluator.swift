@@ -22,7 +22,7 @@ public struct Evaluator: Sendable {
 
     /// Evaluates a JSON request body.
     public func evaluate(_ body: [UInt8]) -> Answer {
-        let root: Any
+        let root: JSONValue
         do {
             root = try JSONReader.read(body)
         } catch {
@@ -31,8 +31,8 @@ public struct Evaluator: Sendable {
         return evaluate(json: root)
     }
 
-    /// Evaluates a program already read into a tree (`JSONReader`'s, or JSONSerialization's).
-    public func evaluate(json root: Any) -> Answer {
+    /// Evaluates a program already read into a tree.
+    func evaluate(json root: JSONValue) -> Answer {
         do {
             var decoder = ProgramDecoder(ops: WireOps.byName, limits: limits)
             let program = try decoder.decode(root)

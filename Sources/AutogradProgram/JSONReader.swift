@@ -4,8 +4,8 @@ import Glibc
 import Darwin
 #endif
 
-/// Reads a request body as JSON (RFC 8259) into the tree the program decoder walks: `String`,
-/// `[Any]`, `[String: Any]`, `Int64`, `Double`, `Bool` and `JSONNull`.
+/// Reads a request body as JSON (RFC 8259) into the tree the program decoder walks
+/// (`JSONValue`).
 ///
 /// Foundation's `JSONSerialization` reads many decimals to a neighbouring double: on
 /// 2026-11-30 it misread 39 % of Swift's shortest spellings of random doubles
@@ -28,8 +28,8 @@ struct JSONReader {
     private var i = 0
 
     /// The value `body` holds (anything, as JSONSerialization's `.fragmentsAllowed`).
-    static func read(_ body: [UInt8]) throws(Failure) -> Any {
-        try body.withUnsafeBufferPointer { (buffer) throws(Failure) -> Any in
+    static func read(_ body: [UInt8]) throws(Failure) -> JSONValue {
+        try body.withUnsafeBufferPointer { (buffer) throws(Failure) -> JSONValue in
             var reader = JSONReader(bytes: buffer)
             reader.skipSpace()
             let value = try reader.value(depth: 0)
@@ -49,15 +49,15 @@ struct JSONReader {
         while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 }
     }
 
-    private mutating func value(depth: Int) throws(Failure) -> Any {
+    private mutating func value(depth: Int) throws(Failure) -> JSONValue {
         guard !atEnd else { throw failure("unexpected end of the body") }
         switch bytes[i] {
-        case UInt8(ascii: "{"): return try object(depth: depth + 1)
-        case UInt8(ascii: "["): return try array(depth: depth + 1)
-        case UInt8(ascii: "\""): return try string()
-        case UInt8(ascii: "t"): try literal("true"); return true
-        case UInt8(ascii: "f"): try literal("false"); return false
-        case UInt8(ascii: "n"): try literal("null"); return JSONNull()
+        case UInt8(ascii: "{"): return .object(try object(depth: depth + 1))
+        case UInt8(ascii: "["): return .array(try array(depth: depth + 1))
+        case UInt8(ascii: "\""): return .string(try string())
+        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+        case UInt8(ascii: "n"): try literal("null"); return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
         default:
             let b = bytes[i]
@@ -73,10 +73,10 @@ struct JSONReader {
         i += n
     }
 
-    private mutating func array(depth: Int) throws(Failure) -> [Any] {
+    private mutating func array(depth: Int) throws(Failure) -> [JSONValue] {
         guard depth <= Self.maxDepth else { throw failure("nesting deeper than \(Self.maxDepth)") }
         i += 1
-        var elements: [Any] = []
+        var elements: [JSONValue] = []
         skipSpace()
         if !atEnd, bytes[i] == UInt8(ascii: "]") { i += 1; return elements }
         while true {
@@ -90,12 +90,12 @@ struct JSONReader {
         }
     }
 
-    private mutating func object(depth: Int) throws(Failure) -> [String: Any] {
+    private mutating func object(depth: Int) throws(Failure) -> JSONObject {
         guard depth <= Self.maxDepth else { throw failure("nesting deeper than \(Self.maxDepth)") }
         i += 1
         skipSpace()
-        if !atEnd, bytes[i] == UInt8(ascii: "}") { i += 1; return [:] }
-        var members = [String: Any](minimumCapacity: 4)   // a program's objects have a few keys: made once, not regrown
+        var members = JSONObject()
+        if !atEnd, bytes[i] == UInt8(ascii: "}") { i += 1; return members }
         while true {
             skipSpace()
             guard !atEnd, bytes[i] == UInt8(ascii: "\"") else { throw failure("expected a string key") }
@@ -104,7 +104,7 @@ struct JSONReader {
             guard !atEnd, bytes[i] == UInt8(ascii: ":") else { throw failure("expected ':'") }
             i += 1
             skipSpace()
-            members[key] = try value(depth: depth)   // a repeated key: the last one wins, as in Python
+            members.append(key, try value(depth: depth))
             skipSpace()
             guard !atEnd else { throw failure("unexpected end of the body in an object") }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
@@ -198,7 +198,7 @@ struct JSONReader {
 
     /// RFC 8259's number: an integer that fits is an exact `Int64`, anything else a `Double`
     /// correctly rounded (beyond the double range, an infinity, as Python's `json` reads it).
-    private mutating func number() throws(Failure) -> Any {
+    private mutating func number() throws(Failure) -> JSONValue {
         let start = i
         var negative = false
         if bytes[i] == UInt8(ascii: "-") { negative = true; i += 1 }
@@ -231,16 +231,54 @@ struct JSONReader {
             while !atEnd, isDigit(bytes[i]) { i += 1 }
         }
         if integral && !overflow {
-            if !negative, magnitude <= UInt64(Int64.max) { return Int64(magnitude) }
-            if negative, magnitude <= UInt64(Int64.max) + 1 { return magnitude == 0 ? Int64(0) : Int64(truncatingIfNeeded: 0 &- magnitude) }
+            if !negative, magnitude <= UInt64(Int64.max) { return .int64(Int64(magnitude)) }
+            if negative, magnitude <= UInt64(Int64.max) + 1 { return .int64(magnitude == 0 ? 0 : Int64(truncatingIfNeeded: 0 &- magnitude)) }
         }
         // Swift's reading of a decimal: correctly rounded, in no locale ('.' whatever the process's)
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
-        return Double(text) ?? (negative ? -Double.infinity : .infinity)
+        return .double(Double(text) ?? (negative ? -Double.infinity : .infinity))
     }
 
     private func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
 }
 
-/// JSON's `null` in a read tree.
-struct JSONNull {}
+/// A JSON value as `JSONReader` reads it: a number as spelled (an integer that fits int64, or
+/// a correctly rounded double), an object as its members in body order.
+enum JSONValue {
+    case null
+    case bool(Bool)
+    case int64(Int64)
+    case double(Double)
+    case string(String)
+    case array([JSONValue])
+    case object(JSONObject)
+}
+
+/// A JSON object: its members in body order, a repeated key's last value winning, as in
+/// Python's `json`. A program's objects have a handful of members, so a lookup compares keys
+/// instead of hashing them (hashing and dictionary storage were a quarter of a small
+/// program's decoding).
+struct JSONObject {
+    private(set) var members: [(key: String, value: JSONValue)] = []
+
+    mutating func append(_ key: String, _ value: JSONValue) {
+        members.append((key, value))
+    }
+
+    /// The value of `key` (its last, when repeated), or nil.
+    subscript(key: String) -> JSONValue? {
+        for member in members.reversed() where member.key == key { return member.value }
+        return nil
+    }
+
+    /// Each key once, in order of first appearance.
+    var keys: [String] {
+        if members.count <= 16 {
+            var keys: [String] = []
+            for member in members where !keys.contains(member.key) { keys.append(member.key) }
+            return keys
+        }
+        var seen = Set<String>()
+        return members.compactMap { seen.insert($0.key).inserted ? $0.key : nil }
+    }
+}

@@ -1,69 +1,27 @@
 import Autograd
 import Foundation
 
-/// A JSON value as `JSONReader` (or JSONSerialization, for trees built by callers) produces
-/// it, told apart by kind. A number's spelling does not matter: an integral value is an integer
-/// (API.md's convention), any other a float.
+/// A JSON value as the decoder reads it, told apart by kind. A number's spelling does not
+/// matter: an integral value is an integer (API.md's convention), any other a float.
 enum JSON {
     case null
     case bool(Bool)
     case integer(Int64)
     case float(Double)
     case string(String)
-    case array([Any])
-    case object([String: Any])
+    case array([JSONValue])
+    case object(JSONObject)
 
-    init(_ any: Any) {
-        // the readers' own types, told by their exact type: much cheaper than a cast that must
-        // consider bridging
-        let type = Swift.type(of: any)
-        if type == Double.self {
-            let d = any as! Double
+    init(_ value: JSONValue) {
+        switch value {
+        case .null: self = .null
+        case .bool(let b): self = .bool(b)
+        case .int64(let i): self = .integer(i)
+        case .double(let d):
             if let i = Int64(exactly: d), abs(d) < 0x1p53 { self = .integer(i) } else { self = .float(d) }
-            return
-        }
-        if type == Int64.self {
-            self = .integer(any as! Int64)
-            return
-        }
-        if type == Bool.self {
-            self = .bool(any as! Bool)
-            return
-        }
-        if type == String.self {
-            self = .string(any as! String)
-            return
-        }
-        if type == [Any].self {
-            self = .array(any as! [Any])
-            return
-        }
-        if type == [String: Any].self {
-            self = .object(any as! [String: Any])
-            return
-        }
-        // Containers and strings first: casting a Swift array or dictionary to NSNumber would
-        // bridge the whole container to Foundation first.
-        switch any {
-        case let o as [String: Any]: self = .object(o)
-        case let a as [Any]: self = .array(a)
-        case let s as String: self = .string(s)
-        case let n as NSNumber:
-            let type = n.objCType.pointee
-            if type == UInt8(ascii: "c") {
-                self = .bool(n.boolValue)
-            } else {
-                let d = n.doubleValue
-                if let i = Int64(exactly: d), abs(d) < 0x1p53 {
-                    self = .integer(i)
-                } else if type == UInt8(ascii: "d") || type == UInt8(ascii: "f")
-                            || (type == UInt8(ascii: "Q") && n.uint64Value > UInt64(Int64.max)) {
-                    self = .float(d)   // (an unsigned beyond int64 is no int64: its value as a double)
-                } else {
-                    self = .integer(n.int64Value)
-                }
-            }
-        default: self = .null
+        case .string(let s): self = .string(s)
+        case .array(let items): self = .array(items)
+        case .object(let members): self = .object(members)
         }
     }
 
@@ -119,7 +77,7 @@ struct ProgramDecoder {
         }
     }
 
-    mutating func decode(_ root: Any) throws -> Program {
+    mutating func decode(_ root: JSONValue) throws -> Program {
         guard case .object(let program) = JSON(root) else {
             throw ProgramError.invalid("the program must be a JSON object")
         }
@@ -158,8 +116,8 @@ struct ProgramDecoder {
             guard case .array(let names) = JSON(value) else {
                 throw ProgramError.invalid("outputs must be a list of names", "outputs")
             }
-            outputs = try names.enumerated().map { i, any in
-                guard case .string(let name) = JSON(any), Self.isName(name[...]) else {
+            outputs = try names.enumerated().map { i, value in
+                guard case .string(let name) = value, Self.isName(name[...]) else {
                     throw ProgramError.invalid("outputs must be a list of names", "outputs[\(i)]")
                 }
                 guard bound.contains(name) else { throw ProgramError.invalid("unbound name '\(name)'", "outputs[\(i)]") }
@@ -173,7 +131,7 @@ struct ProgramDecoder {
     private static let blockKinds = ["no_grad", "enable_grad", "while", "repeat"]
 
     /// The first of `blockKinds` the step has as a key (its keys compared, none hashed).
-    private static func blockKind(of step: [String: Any]) -> String? {
+    private static func blockKind(of step: JSONObject) -> String? {
         var best: Int?
         for key in step.keys {
             if let rank = blockKinds.firstIndex(of: key), rank < (best ?? .max) { best = rank }
@@ -181,14 +139,14 @@ struct ProgramDecoder {
         return best.map { blockKinds[$0] }
     }
 
-    private mutating func decodeSteps(_ any: Any, path: String, depth: Int) throws -> [Step] {
-        guard case .array(let items) = JSON(any) else { throw ProgramError.invalid("steps must be a list", path) }
+    private mutating func decodeSteps(_ value: JSONValue, path: String, depth: Int) throws -> [Step] {
+        guard case .array(let items) = value else { throw ProgramError.invalid("steps must be a list", path) }
         try checkDepth(depth, path)
         var steps: [Step] = []
         steps.reserveCapacity(items.count)
         for (i, item) in items.enumerated() {
             let p = "\(path)[\(i)]"
-            guard case .object(let step) = JSON(item) else { throw ProgramError.invalid("a step must be an object", p) }
+            guard case .object(let step) = item else { throw ProgramError.invalid("a step must be an object", p) }
             guard let kind = Self.blockKind(of: step) else {
                 steps.append(.call(try decodeCall(step, path: p, inline: false, depth: depth)))
                 continue
@@ -234,7 +192,7 @@ struct ProgramDecoder {
         }
     }
 
-    private mutating func decodeCall(_ call: [String: Any], path: String, inline: Bool, depth: Int) throws -> Call {
+    private mutating func decodeCall(_ call: JSONObject, path: String, inline: Bool, depth: Int) throws -> Call {
         try checkDepth(depth, path)
         let isField = { (key: String) in key == "op" || key == "inputs" || key == "attrs" || (!inline && key == "out") }
         if let extra = call.keys.filter({ !isField($0) }).sorted().first {
@@ -244,9 +202,9 @@ struct ProgramDecoder {
             throw ProgramError.invalid("'op' must be a string", path + ".op")
         }
         guard let op = ops[name] else { throw ProgramError.invalid("unknown op '\(name)'", path + ".op") }
-        var inputItems: [Any] = []
+        var inputItems: [JSONValue] = []
         if let value = call["inputs"] {
-            guard case .array(let items) = JSON(value) else { throw ProgramError.invalid("'inputs' must be a list", path + ".inputs") }
+            guard case .array(let items) = value else { throw ProgramError.invalid("'inputs' must be a list", path + ".inputs") }
             inputItems = items
         }
         guard op.arity.contains(inputItems.count) else {
@@ -256,7 +214,7 @@ struct ProgramDecoder {
         let inputs = try inputItems.enumerated().map { j, v in try decodeValue(v, path: "\(path).inputs[\(j)]", depth: depth + 1) }
         var attrs: [String: Attr] = [:]
         if let value = call["attrs"] {
-            guard case .object(let object) = JSON(value) else { throw ProgramError.invalid("'attrs' must be an object", path + ".attrs") }
+            guard case .object(let object) = value else { throw ProgramError.invalid("'attrs' must be an object", path + ".attrs") }
             for key in object.keys.sorted() {
                 let p = "\(path).attrs.\(key)"
                 guard let type = op.attrType(key) else { throw ProgramError.invalid("'\(name)' has no attr '\(key)'", p) }
@@ -274,9 +232,9 @@ struct ProgramDecoder {
         return Call(op: op, inputs: inputs, attrs: attrs, out: out, path: path)
     }
 
-    private mutating func decodeOut(_ any: Any?, op: WireOp, inputCount: Int, path: String) throws -> Binding? {
-        guard let any else { return nil }
-        let json = JSON(any)
+    private mutating func decodeOut(_ value: JSONValue?, op: WireOp, inputCount: Int, path: String) throws -> Binding? {
+        guard let value else { return nil }
+        let json = JSON(value)
         if case .null = json { return nil }
         var names: [String] = []
         var isList = false
@@ -284,7 +242,7 @@ struct ProgramDecoder {
         case .string(let s): names = [s]
         case .array(let items):
             isList = true
-            names = items.compactMap { $0 as? String }
+            names = items.compactMap { if case .string(let s) = $0 { s } else { nil } }
             if names.count != items.count { names.removeAll() }
         default: break
         }
@@ -306,8 +264,8 @@ struct ProgramDecoder {
         return isList ? .names(names) : .name(names[0])
     }
 
-    private mutating func decodeValue(_ any: Any, path: String, depth: Int) throws -> Value {
-        switch JSON(any) {
+    private mutating func decodeValue(_ value: JSONValue, path: String, depth: Int) throws -> Value {
+        switch JSON(value) {
         case .string(let s):
             let parts = s.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
             let field: Value.Field? = parts.count == 1 ? nil : (parts[1] == "grad" ? .grad : (parts[1] == "data" ? .data : nil))
@@ -318,7 +276,7 @@ struct ProgramDecoder {
             guard bound.contains(name) else { throw ProgramError.invalid("unbound name '\(name)'", path) }
             return .reference(name: name, field: field, path: path)
         case .array:
-            return .literal(try decodeLiteral(any, path: path), path: path)
+            return .literal(try decodeLiteral(value, path: path), path: path)
         case .object(let call):
             return .call(try decodeCall(call, path: path, inline: true, depth: depth))
         case .bool(let b): return .scalar(.bool(b))
@@ -330,17 +288,17 @@ struct ProgramDecoder {
     }
 
     /// A nested-list literal: rectangular, of numbers, booleans and 'NaN'/'Infinity'/'-Infinity'.
-    func decodeLiteral(_ any: Any, path: String) throws -> Literal {
+    func decodeLiteral(_ literal: JSONValue, path: String) throws -> Literal {
         var values: [Double] = []
         var integers: [Int64]? = []   // nil once an element is not an integer
         var inexact = false           // an integer a double cannot hold
         var allBoolean = true
-        func walk(_ any: Any, _ path: String) throws -> [Int] {
-            switch JSON(any) {
+        func walk(_ value: JSONValue, _ path: String) throws -> [Int] {
+            switch JSON(value) {
             case .bool(let b): values.append(b ? 1 : 0); integers?.append(b ? 1 : 0); return []
             case .integer(let i):
                 // a zero keeps its sign: `-0.0` in a literal is torch's negative zero
-                values.append(i == 0 ? (any as? Double) ?? (any as? NSNumber)?.doubleValue ?? 0 : Double(i))
+                if case .double(let d) = value { values.append(d) } else { values.append(Double(i)) }
                 integers?.append(i)
                 if i.magnitude > 1 << 53 { inexact = true }
                 allBoolean = false
@@ -366,7 +324,7 @@ struct ProgramDecoder {
                 throw ProgramError.invalid("a tensor literal holds numbers, booleans, 'NaN', 'Infinity' or '-Infinity'", path)
             }
         }
-        let shape = try walk(any, path)
+        let shape = try walk(literal, path)
         let count = shape.reduce(1, *)
         if count > limits.maxElements {
             throw ProgramError(.limitExceeded, "a tensor of \(count) elements exceeds the limit of \(limits.maxElements)", step: path)
@@ -375,23 +333,23 @@ struct ProgramDecoder {
                        integers: inexact ? integers : nil)
     }
 
-    private mutating func decodeAttr(_ any: Any, type: AttrType, name: String, path: String, depth: Int) throws -> Attr {
-        let json = JSON(any)
+    private mutating func decodeAttr(_ value: JSONValue, type: AttrType, name: String, path: String, depth: Int) throws -> Attr {
+        let json = JSON(value)
         let bad = ProgramError.invalid("attr '\(name)' must be \(type.description)", path)
         switch type {
         case .value:
-            return .value(try decodeValue(any, path: path, depth: depth))
+            return .value(try decodeValue(value, path: path, depth: depth))
         case .clampv:
             switch json {
             case .null: return .null
             case .integer, .float: return .scalar(json.scalar!)
-            default: return .value(try decodeValue(any, path: path, depth: depth))
+            default: return .value(try decodeValue(value, path: path, depth: depth))
             }
         case .values:
             guard case .array(let items) = json else { throw ProgramError.invalid("attr '\(name)' must be a list of values", path) }
             return .values(try items.enumerated().map { j, v in try decodeValue(v, path: "\(path)[\(j)]", depth: depth) })
         case .data:
-            return .data(try decodeLiteral(any, path: path))
+            return .data(try decodeLiteral(value, path: path))
         case .int:
             guard let i = json.integer else { throw bad }
             return .scalar(.int(Int64(i)))
