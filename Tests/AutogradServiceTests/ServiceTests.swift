@@ -117,6 +117,19 @@ struct RouteTests {
             let json = try server.request("POST", "/v1/evaluate", body: Array("{\"steps\":[]}".utf8),
                                           headers: ["Content-Type: application/json; charset=utf-8"])
             #expect(json.status == 200)
+            // an empty or parameter-only type is no JSON: 415, not a crash (an empty one trapped)
+            for type in ["", ";", " ; charset=utf-8", "\t"] {
+                let odd = try server.request("POST", "/v1/evaluate", body: Array("{\"steps\":[]}".utf8),
+                                             headers: ["Content-Type:" + type])
+                #expect(odd.status == 415 && odd.errorCode == "unsupported_media_type", "Content-Type \(type.debugDescription)")
+            }
+            for type in ["\tApplication/JSON\t", "application/problem+json ; charset=utf-8", "application/json;"] {
+                let good = try server.request("POST", "/v1/evaluate", body: Array("{\"steps\":[]}".utf8),
+                                              headers: ["Content-Type:" + type])
+                #expect(good.status == 200, "Content-Type \(type.debugDescription)")
+            }
+            let health = try server.request("GET", "/healthz")
+            #expect(health.status == 200)
         }
     }
 
