@@ -66,14 +66,11 @@ public final class Service: Sendable {
         return .json(status: answer.status, answer.body)
     }
 
-    /// `application/json`, with or without parameters (`; charset=utf-8`), or any `+json` type.
-    /// The media type is what precedes the first `;`, without RFC 9110's optional whitespace
-    /// (spaces and tabs) around it; an empty header has none, and is no JSON.
+    /// `application/json`, with or without parameters (`; charset=utf-8`), or any `+json` type;
+    /// an empty type is none.
     static func isJSON(_ contentType: String) -> Bool {
-        let isSpace = { (c: Character) in c == " " || c == "\t" }
-        let type = contentType.prefix { $0 != ";" }.drop(while: isSpace).reversed().drop(while: isSpace).reversed()
-        let mediaType = String(type).lowercased()
-        return mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
+        let type = mediaType(of: contentType)
+        return type == "application/json" || (type.hasPrefix("application/") && type.hasSuffix("+json"))
     }
 
     private static func resource(_ bytes: [UInt8], type: String) -> HTTPResponse {

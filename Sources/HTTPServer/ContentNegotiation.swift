@@ -31,7 +31,7 @@ enum ContentNegotiation {
     /// Images, archives and other already-compressed types are not.
     static func isCompressible(contentType: String?) -> Bool {
         guard let contentType else { return false }
-        let mediaType = contentType.split(separator: ";").first?.trimmingHTTPWhitespace().lowercased() ?? ""
+        let mediaType = mediaType(of: contentType)
         return mediaType.hasPrefix("text/")
             || mediaType == "application/json" || mediaType.hasSuffix("+json")
             || mediaType == "application/xml" || mediaType.hasSuffix("+xml")

@@ -117,6 +117,13 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
     }
 }
 
+/// The media type of a `Content-Type` value (RFC 9110 §8.3.1): lowercased, without its
+/// parameters and the optional whitespace around it — `application/json` for
+/// `Application/JSON ; charset=utf-8`, empty for an empty value or one of parameters only.
+public func mediaType(of contentType: String) -> String {
+    (contentType.split(separator: ";", omittingEmptySubsequences: false).first ?? "").trimmingHTTPWhitespace().lowercased()
+}
+
 extension StringProtocol {
     /// The text without leading and trailing spaces and tabs (HTTP's OWS, RFC 9110 §5.6.3).
     func trimmingHTTPWhitespace() -> SubSequence {
