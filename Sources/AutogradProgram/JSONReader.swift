@@ -271,6 +271,14 @@ struct JSONObject {
         return nil
     }
 
+    /// The first in sorted order of the keys that satisfy `isIncluded` (an unknown field to
+    /// report), found without collecting the keys.
+    func firstKey(sortedAmong isIncluded: (String) -> Bool) -> String? {
+        var first: String?
+        for member in members where isIncluded(member.key) && first.map({ member.key < $0 }) ?? true { first = member.key }
+        return first
+    }
+
     /// Each key once, in order of first appearance.
     var keys: [String] {
         if members.count <= 16 {

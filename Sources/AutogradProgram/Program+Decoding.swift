@@ -82,7 +82,7 @@ struct ProgramDecoder {
             throw ProgramError.invalid("the program must be a JSON object")
         }
         let allowed: Set<String> = ["dtype", "seed", "steps", "outputs", "format", "graph"]
-        if let extra = program.keys.filter({ !allowed.contains($0) }).sorted().first {
+        if let extra = program.firstKey(sortedAmong: { !allowed.contains($0) }) {
             throw ProgramError.invalid("unknown field '\(extra)'", extra)
         }
         switch program["dtype"].map(JSON.init) {
@@ -133,7 +133,7 @@ struct ProgramDecoder {
     /// The first of `blockKinds` the step has as a key (its keys compared, none hashed).
     private static func blockKind(of step: JSONObject) -> String? {
         var best: Int?
-        for key in step.keys {
+        for (key, _) in step.members {
             if let rank = blockKinds.firstIndex(of: key), rank < (best ?? .max) { best = rank }
         }
         return best.map { blockKinds[$0] }
@@ -156,7 +156,7 @@ struct ProgramDecoder {
             case "repeat": ["repeat", "do"]
             default: [kind]
             }
-            if let extra = step.keys.filter({ !allowed.contains($0) }).sorted().first {
+            if let extra = step.firstKey(sortedAmong: { !allowed.contains($0) }) {
                 throw ProgramError.invalid("unknown field '\(extra)' in a '\(kind)' block", p)
             }
             switch kind {
@@ -195,7 +195,7 @@ struct ProgramDecoder {
     private mutating func decodeCall(_ call: JSONObject, path: String, inline: Bool, depth: Int) throws -> Call {
         try checkDepth(depth, path)
         let isField = { (key: String) in key == "op" || key == "inputs" || key == "attrs" || (!inline && key == "out") }
-        if let extra = call.keys.filter({ !isField($0) }).sorted().first {
+        if let extra = call.firstKey(sortedAmong: { !isField($0) }) {
             throw ProgramError.invalid("unknown field '\(extra)'", path)
         }
         guard case .string(let name)? = call["op"].map(JSON.init) else {
@@ -425,7 +425,7 @@ struct ProgramDecoder {
                 case .integer(let i): return .integer(Int(i))
                 case .bool(let b): return .list(Literal(values: [b ? 1 : 0], shape: [], allBoolean: true))
                 case .object(let slice):
-                    guard Set(slice.keys).isSubset(of: ["start", "stop", "step"]) else { throw bad }
+                    guard slice.firstKey(sortedAmong: { !["start", "stop", "step"].contains($0) }) == nil else { throw bad }
                     func bound(_ key: String) throws -> Int? {
                         guard let v = slice[key] else { return nil }
                         if case .null = JSON(v) { return nil }
