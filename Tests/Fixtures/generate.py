@@ -629,6 +629,44 @@ for dtype in ("float32", "float64"):
         ["x", "g", "h"], about="mean's backward: the quotient of the seed by the element count, rounded as torch's division rounds it; torch's graph under create_graph")
 
 
+# Several saved inputs written in place: torch's generated node unpacks its saved inputs in the
+# order of their names (its codegen sorts them), so the one its message names is the first of
+# those in that order (`other` before `self`, `exponent` before `self`, `self` before `vec`,
+# `max` before `min` before `self`, …). Input k is written k + 1 times, so the message tells
+# which it named.
+def saved_order_program(name, op, shapes, expected):
+    steps = [leaf(f"x{k}", [[0.5 + k] * s[-1]] * s[0] if len(s) == 2 else [0.5 + k] * s[0]) for k, s in enumerate(shapes)]
+    steps += [{"out": f"a{k}", "op": "mul", "inputs": [f"x{k}", 1]} for k in range(len(shapes))]
+    steps.append({"out": "y", "op": op, "inputs": [f"a{k}" for k in range(len(shapes))]})
+    for k in range(len(shapes)):
+        steps += [{"op": "add_", "inputs": [f"a{k}", 1]}] * (k + 1)
+    steps.append({"op": "backward", "inputs": [{"op": "sum", "inputs": ["y"]}]})
+    program(name, steps, ["y"], message=expected,
+            about=f"{op}: of its saved inputs written in place, torch reports the first in the order of their names")
+
+
+saved_order_program("saved-order-div", "div", [[2, 3], [3]], "[3]], which is output 0 of Add, is at version 2")
+saved_order_program("saved-order-maximum", "maximum", [[2, 3], [3]], "[3]], which is output 0 of Add, is at version 2")
+saved_order_program("saved-order-minimum", "minimum", [[2, 3], [3]], "[3]], which is output 0 of Add, is at version 2")
+saved_order_program("saved-order-pow", "pow", [[2, 3], [3]], "[3]], which is output 0 of Add, is at version 2")
+saved_order_program("saved-order-mv", "matmul", [[2, 3], [3]], "[2, 3]], which is output 0 of Add, is at version 1")
+saved_order_program("saved-order-dot", "dot", [[3], [3]], "is at version 1")
+saved_order_program("saved-order-clamp", "clamp", [[2, 3], [3], [3]], "is at version 3")
+saved_order_program("saved-order-bce-with-logits", "binary_cross_entropy_with_logits", [[2, 3], [2, 3]], "is at version 1")
+program("saved-order-bce-with-logits-pos-weight", [
+    leaf("x", [[0.5, -1.0, 2.0], [1.5, 0.25, -0.5]]), {"out": "a", "op": "mul", "inputs": ["x", 1]},
+    {"out": "t", "op": "tensor", "attrs": {"data": [[1.0, 0.0, 1.0], [0.0, 1.0, 0.5]]}},
+    {"out": "w", "op": "tensor", "attrs": {"data": [1.0, 2.0, 0.5]}},
+    {"out": "p", "op": "tensor", "attrs": {"data": [2.0, 1.0, 3.0]}},
+    {"out": "y", "op": "binary_cross_entropy_with_logits", "inputs": ["a", "t"], "attrs": {"weight": "w", "pos_weight": "p"}},
+    {"op": "add_", "inputs": ["a", 1]},
+    {"op": "add_", "inputs": ["t", 0]}, {"op": "add_", "inputs": ["t", 0]},
+    {"op": "add_", "inputs": ["w", 0]}, {"op": "add_", "inputs": ["w", 0]}, {"op": "add_", "inputs": ["w", 0]},
+    {"op": "add_", "inputs": ["p", 0]}, {"op": "add_", "inputs": ["p", 0]}, {"op": "add_", "inputs": ["p", 0]}, {"op": "add_", "inputs": ["p", 0]},
+    {"op": "backward", "inputs": ["y"]}], ["y"], message="is at version 4",
+    about="binary_cross_entropy_with_logits: pos_weight is the saved input torch unpacks first")
+
+
 def backward_sum(*names):
     total = {"op": "sum", "inputs": [names[0]]}
     for n in names[1:]:

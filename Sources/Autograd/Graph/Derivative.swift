@@ -133,17 +133,27 @@ extension Node {
         }
     }
 
-    /// Saves two inputs of a binary op, each read only by the other one's formula (mul, mm, …):
-    /// as torch, a tensor whose reader will not run is not checked for in-place changes.
-    func saveCrossed(_ a: Tensor, _ b: Tensor) {
-        var first = SavedTensor(input: a), second = SavedTensor(input: b)
-        first.isChecked = needsGradient(1)
-        second.isChecked = needsGradient(0)
-        savedTensors.append(first)
-        savedTensors.append(second)
-        savedCrossed = true   // torch's formulas read the other operand first
-        noteSavedHistory(a)
-        noteSavedHistory(b)
+    /// Saves inputs under torch's names for them, which set the order torch unpacks (and so
+    /// checks) them in.
+    func save(_ a: Tensor, as nameA: String, _ b: Tensor, as nameB: String) {
+        save(a, as: nameA)
+        save(b, as: nameB)
+    }
+
+    func save(_ t: Tensor, as name: String) {
+        var saved = SavedTensor(input: t)
+        saved.name = name
+        savedTensors.append(saved)
+        noteSavedHistory(t)
+    }
+
+    /// Saves the two inputs of a binary op, each read only by the other one's formula (mul, mm,
+    /// …), under torch's names: as torch, a tensor whose reader will not run is not checked for
+    /// in-place changes.
+    func saveCrossed(_ a: Tensor, as nameA: String, _ b: Tensor, as nameB: String) {
+        save(a, as: nameA, b, as: nameB)
+        savedTensors[savedTensors.count - 2].isChecked = needsGradient(1)
+        savedTensors[savedTensors.count - 1].isChecked = needsGradient(0)
     }
 
     /// A saved tensor holds its history: this node is taller than it.

@@ -36,8 +36,6 @@ public final class Node {
     var height = 1
     /// Set when backward ran without `retain_graph`: saved tensors are gone.
     var isReleased = false
-    /// Set by `saveCrossed`: torch unpacks (and so checks) the second operand first.
-    var savedCrossed = false
     /// The leaf an `AccumulateGrad` node accumulates into.
     let variable: Tensor?
     /// Non-leaf outputs that called `retain_grad()`, by output number.
@@ -106,14 +104,15 @@ public final class Node {
     }
 
     /// Checks every saved tensor before the rule runs, as torch's nodes unpack all their saved
-    /// variables first, whether or not a formula reads them.
+    /// variables first, whether or not a formula reads them. Of several modified since, torch
+    /// reports the one it unpacks first (`SavedTensor.unpacks(before:)`).
     func checkSavedVersions() throws(TensorError) {
-        if savedCrossed, savedTensors.count == 2 {
-            if savedTensors[1].isChecked { try savedTensors[1].checkVersion(for: self) }
-            if savedTensors[0].isChecked { try savedTensors[0].checkVersion(for: self) }
-            return
+        var first: Int?
+        for i in 0..<savedTensors.count where savedTensors[i].isChecked && savedTensors[i].isModified {
+            if let f = first, !savedTensors[i].unpacks(before: savedTensors[f]) { continue }
+            first = i
         }
-        for i in 0..<savedTensors.count where savedTensors[i].isChecked { try savedTensors[i].checkVersion(for: self) }
+        if let first { try savedTensors[first].checkVersion(for: self) }
     }
 
     /// The forward result, re-attached to this node so that `create_graph` differentiates
@@ -199,6 +198,9 @@ struct SavedTensor {
     /// False when no formula that will run reads it (torch would not have saved it), so that
     /// modifying it in place is no error.
     var isChecked = true
+    /// torch's name for it (`self`, `other`, `exponent`), where a node saves several inputs:
+    /// the generated nodes unpack their saved inputs in the order of these names.
+    var name = ""
     init(input: Tensor) {
         tensor = input
         version = input.version
@@ -221,6 +223,16 @@ struct SavedTensor {
         attached.gradFn = node
         attached.outputNr = outputNr
         return attached
+    }
+
+    /// True when its version counter moved since it was saved.
+    var isModified: Bool { tensor.version != version }
+
+    /// Whether torch's node unpacks this one before `other`: saved inputs before saved outputs,
+    /// inputs in the order of their names (torch's codegen sorts them), else in saving order.
+    func unpacks(before other: SavedTensor) -> Bool {
+        if isOutput != other.isOutput { return !isOutput }
+        return !name.isEmpty && !other.name.isEmpty && name < other.name
     }
 
     /// torch's check that a saved tensor was not modified in place since it was saved.
