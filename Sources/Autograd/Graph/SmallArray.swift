@@ -70,10 +70,13 @@ struct SmallArray<Element>: RandomAccessCollection, MutableCollection, Expressib
         switch count {
         case 0: first = element
         case 1: second = element
-        default: rest.append(element)
+        default: appendOverflow(element)
         }
         count += 1
     }
+
+    @inline(never)   // see setOverflow
+    private mutating func appendOverflow(_ element: Element) { rest.append(element) }
 
     /// Removes and answers the last element (there is one).
     mutating func removeLast() -> Element {
@@ -82,15 +85,23 @@ struct SmallArray<Element>: RandomAccessCollection, MutableCollection, Expressib
         switch count {
         case 0: return first.take()!   // moved out: no retain, no release
         case 1: return second.take()!
-        default: return rest.removeLast()
+        default: return removeLastOverflow()
         }
     }
+
+    @inline(never)   // see setOverflow
+    private mutating func removeLastOverflow() -> Element { rest.removeLast() }
 
     /// Calls `body` with in-place access to each element (so that `isKnownUniquelyReferenced`
     /// sees the array's own reference).
     mutating func updateEach(_ body: (inout Element) -> Void) {
         if count > 0 { body(&first!) }
         if count > 1 { body(&second!) }
+        if count > 2 { updateOverflow(body) }
+    }
+
+    @inline(never)   // see setOverflow
+    private mutating func updateOverflow(_ body: (inout Element) -> Void) {
         for i in rest.indices { body(&rest[i]) }
     }
 
