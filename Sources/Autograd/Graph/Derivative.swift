@@ -135,12 +135,12 @@ extension Node {
 
     /// Saves inputs under torch's names for them, which set the order torch unpacks (and so
     /// checks) them in.
-    func save(_ a: Tensor, as nameA: String, _ b: Tensor, as nameB: String) {
+    func save(_ a: Tensor, as nameA: SavedName, _ b: Tensor, as nameB: SavedName) {
         save(a, as: nameA)
         save(b, as: nameB)
     }
 
-    func save(_ t: Tensor, as name: String) {
+    func save(_ t: Tensor, as name: SavedName) {
         var saved = SavedTensor(input: t)
         saved.name = name
         savedTensors.append(saved)
@@ -150,10 +150,15 @@ extension Node {
     /// Saves the two inputs of a binary op, each read only by the other one's formula (mul, mm,
     /// …), under torch's names: as torch, a tensor whose reader will not run is not checked for
     /// in-place changes.
-    func saveCrossed(_ a: Tensor, as nameA: String, _ b: Tensor, as nameB: String) {
-        save(a, as: nameA, b, as: nameB)
-        savedTensors[savedTensors.count - 2].isChecked = needsGradient(1)
-        savedTensors[savedTensors.count - 1].isChecked = needsGradient(0)
+    func saveCrossed(_ a: Tensor, as nameA: SavedName, _ b: Tensor, as nameB: SavedName) {
+        var first = SavedTensor(input: a), second = SavedTensor(input: b)
+        (first.name, second.name) = (nameA, nameB)
+        first.isChecked = needsGradient(1)
+        second.isChecked = needsGradient(0)
+        savedTensors.append(first)
+        savedTensors.append(second)
+        noteSavedHistory(a)
+        noteSavedHistory(b)
     }
 
     /// A saved tensor holds its history: this node is taller than it.

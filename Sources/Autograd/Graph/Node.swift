@@ -107,12 +107,22 @@ public final class Node {
     /// variables first, whether or not a formula reads them. Of several modified since, torch
     /// reports the one it unpacks first (`SavedTensor.unpacks(before:)`).
     func checkSavedVersions() throws(TensorError) {
-        var first: Int?
         for i in 0..<savedTensors.count where savedTensors[i].isChecked && savedTensors[i].isModified {
-            if let f = first, !savedTensors[i].unpacks(before: savedTensors[f]) { continue }
-            first = i
+            try throwFirstModified()
         }
-        if let first { try savedTensors[first].checkVersion(for: self) }
+    }
+
+    /// Throws torch's version error for the modified saved tensor torch unpacks first.
+    @inline(never)
+    private func throwFirstModified() throws(TensorError) {
+        var first: SavedTensor?
+        for i in 0..<savedTensors.count {
+            let saved = savedTensors[i]
+            guard saved.isChecked, saved.isModified else { continue }
+            if let f = first, !saved.unpacks(before: f) { continue }
+            first = saved
+        }
+        try first?.checkVersion(for: self)
     }
 
     /// The forward result, re-attached to this node so that `create_graph` differentiates
@@ -180,6 +190,14 @@ public final class Node {
     }
 }
 
+/// torch's names for the inputs a node saves, where it saves several, declared in alphabetical
+/// order: torch's generated nodes unpack (and so check) their saved inputs sorted by name.
+enum SavedName: UInt8 {
+    case exponent, mat1, mat2, max, min, other, posWeight, `self`, target, tensor, vec, weight
+    /// A single saved input, or inputs saved in torch's order already.
+    case unnamed = 255
+}
+
 /// A weak reference to a tensor (retain_grad hooks must not keep their tensor alive).
 struct WeakTensor {
     weak var tensor: Tensor?
@@ -198,9 +216,9 @@ struct SavedTensor {
     /// False when no formula that will run reads it (torch would not have saved it), so that
     /// modifying it in place is no error.
     var isChecked = true
-    /// torch's name for it (`self`, `other`, `exponent`), where a node saves several inputs:
-    /// the generated nodes unpack their saved inputs in the order of these names.
-    var name = ""
+    /// torch's name for it, where a node saves several inputs: the generated nodes unpack
+    /// their saved inputs in the order of these names.
+    var name = SavedName.unnamed
     init(input: Tensor) {
         tensor = input
         version = input.version
@@ -232,7 +250,7 @@ struct SavedTensor {
     /// inputs in the order of their names (torch's codegen sorts them), else in saving order.
     func unpacks(before other: SavedTensor) -> Bool {
         if isOutput != other.isOutput { return !isOutput }
-        return !name.isEmpty && !other.name.isEmpty && name < other.name
+        return name != .unnamed && other.name != .unnamed && name.rawValue < other.name.rawValue
     }
 
     /// torch's check that a saved tensor was not modified in place since it was saved.

@@ -84,7 +84,7 @@ extension Tensor {
     /// `torch.mul(self, other)`. Backward: MulBackward0.
     public func mul(_ other: Tensor) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.mul, self, other)
-        try mulRule.record(self, other, output: out)?.saveCrossed(self, as: "self", other, as: "other")
+        try mulRule.record(self, other, output: out)?.saveCrossed(self, as: .`self`, other, as: .other)
         return out
     }
 
@@ -104,7 +104,7 @@ extension Tensor {
     /// `torch.div(self, other)`: true division. Backward: DivBackward0.
     public func div(_ other: Tensor) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.div, self, other)
-        try divRule.record(self, other, output: out)?.save(self, as: "self", other, as: "other")
+        try divRule.record(self, other, output: out)?.save(self, as: .`self`, other, as: .other)
         return out
     }
 
@@ -157,7 +157,7 @@ extension Tensor {
     public func pow(_ exponent: Tensor) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.pow, self, exponent)
         if let node = try powTensorRule.record(self, exponent, output: out) {
-            node.save(self, as: "self", exponent, as: "exponent")
+            node.save(self, as: .`self`, exponent, as: .exponent)
             node.saveResult(out)
         }
         return out
@@ -182,14 +182,14 @@ extension Tensor {
     /// `torch.maximum`: the elementwise maximum (NaN propagates). Backward: MaximumBackward0.
     public func maximum(_ other: Tensor) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.maximum, self, other)
-        try maximumRule.record(self, other, output: out)?.save(self, as: "self", other, as: "other")
+        try maximumRule.record(self, other, output: out)?.save(self, as: .`self`, other, as: .other)
         return out
     }
 
     /// `torch.minimum`: the elementwise minimum (NaN propagates). Backward: MinimumBackward0.
     public func minimum(_ other: Tensor) throws(TensorError) -> Tensor {
         let out = try Kernels.binary(.minimum, self, other)
-        try minimumRule.record(self, other, output: out)?.save(self, as: "self", other, as: "other")
+        try minimumRule.record(self, other, output: out)?.save(self, as: .`self`, other, as: .other)
         return out
     }
 }

@@ -25,7 +25,7 @@ extension Tensor {
         try requireSameDType(other, "m1 and m2")
         let out = try Kernels.matmul(self, other, batch: 1, m: shape[0], k: shape[1], n: other.shape[1],
                                      outShape: [shape[0], other.shape[1]])
-        try mmRule.record(self, other, output: out)?.saveCrossed(self, as: "self", other, as: "mat2")
+        try mmRule.record(self, other, output: out)?.saveCrossed(self, as: .`self`, other, as: .mat2)
         return out
     }
 
@@ -43,7 +43,7 @@ extension Tensor {
         }
         if dtype == .bool && count > 0 { throw .evaluation("\"addmv_impl_cpu\" not implemented for 'Bool'") }
         let out = try Kernels.matmul(self, vector, batch: 1, m: shape[0], k: shape[1], n: 1, outShape: [shape[0]])
-        try mvRule.record(self, vector, output: out)?.saveCrossed(self, as: "self", vector, as: "vec")
+        try mvRule.record(self, vector, output: out)?.saveCrossed(self, as: .`self`, vector, as: .vec)
         return out
     }
 
@@ -60,7 +60,7 @@ extension Tensor {
         }
         if dtype == .bool { throw .evaluation("\"dot\" not implemented for 'Bool'") }
         let out = try Kernels.matmul(self, other, batch: 1, m: 1, k: count, n: 1, outShape: [])
-        try dotRule.record(self, other, output: out)?.saveCrossed(self, as: "self", other, as: "tensor")
+        try dotRule.record(self, other, output: out)?.saveCrossed(self, as: .`self`, other, as: .tensor)
         return out
     }
 
@@ -88,7 +88,7 @@ extension Tensor {
         if !out.dtype.isFloatingPoint && context.isGradEnabled && (requiresGrad || other.requiresGrad) {
             throw .evaluation("Autograd not support dtype: \(out.dtype.scalarTypeName)")
         }
-        try bmmRule.record(self, other, output: out)?.saveCrossed(self, as: "self", other, as: "mat2")
+        try bmmRule.record(self, other, output: out)?.saveCrossed(self, as: .`self`, other, as: .mat2)
         return out
     }
 
@@ -112,7 +112,7 @@ extension Tensor {
             throw .evaluation("The expanded size of the tensor (\(product.shape[1])) must match the existing size (\(bias.shape.last ?? 1)) at non-singleton dimension 1.  Target sizes: \(Shape.format(product.shape)).  Tensor sizes: \(Shape.format(bias.shape))")
         }
         let out = try Kernels.binary(.add, product, bias)
-        try addmmRule.record(bias, a, b, output: out)?.save(a, as: "mat1", b, as: "mat2")
+        try addmmRule.record(bias, a, b, output: out)?.save(a, as: .mat1, b, as: .mat2)
         return out
     }
 

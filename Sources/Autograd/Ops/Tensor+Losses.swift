@@ -136,9 +136,9 @@ extension Tensor {
             return try reduce(loss, reduction)
         }
         if let node = try bceLogitsRule.record(self, target, output: out) {
-            node.save(self, as: "self", target, as: "target")
-            if let weight { node.save(weight, as: "weight") }
-            if let posWeight { node.save(posWeight, as: "pos_weight") }
+            node.save(self, as: .`self`, target, as: .target)
+            if let weight { node.save(weight, as: .weight) }
+            if let posWeight { node.save(posWeight, as: .posWeight) }
             node.attributes.integers = [reduction.code, weight == nil ? 0 : 1, posWeight == nil ? 0 : 1]
         }
         return out

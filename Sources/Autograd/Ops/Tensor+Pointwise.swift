@@ -123,9 +123,9 @@ extension Tensor {
         if let lo { out = try Kernels.binary(.maximum, out, lo) }
         if let hi { out = try Kernels.binary(.minimum, out, hi) }
         if let node = try clampTensorRule.record(self, lo, hi, output: out) {
-            node.save(self, as: "self")
-            if let lo { node.save(lo, as: "min") }
-            if let hi { node.save(hi, as: "max") }
+            node.save(self, as: .`self`)
+            if let lo { node.save(lo, as: .min) }
+            if let hi { node.save(hi, as: .max) }
             node.attributes.integers = [lo == nil ? 0 : 1, hi == nil ? 0 : 1]
         }
         return out
