@@ -667,6 +667,17 @@ program("saved-order-bce-with-logits-pos-weight", [
     about="binary_cross_entropy_with_logits: pos_weight is the saved input torch unpacks first")
 
 
+# clamp_ with number bounds checks the cast of its result type in its meta function, before
+# TensorIterator's overlap checks: an expanded bool or int64 tensor is refused for the type.
+for dtype, bound in (("bool", 0.5), ("int64", -0.5)):
+    program(f"clamp_-cast-before-overlap-{dtype}", [
+        {"out": "t", "op": "tensor", "attrs": {"data": [[0, 1, 0]], "dtype": dtype}},
+        {"out": "e", "op": "expand", "inputs": ["t", 2, -1]},
+        {"op": "clamp_", "inputs": ["e"], "attrs": {"min": bound, "max": 1.5}}], ["t"],
+        message="can't be cast to the desired output type",
+        about="clamp_ with number bounds: the result type's cast is checked before the written-to tensor's overlap")
+
+
 def backward_sum(*names):
     total = {"op": "sum", "inputs": [names[0]]}
     for n in names[1:]:

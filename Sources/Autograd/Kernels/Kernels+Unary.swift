@@ -108,11 +108,7 @@ extension Kernels {
 
     /// `clamp(x, min, max)` with number bounds; NaN stays NaN, as in torch.
     static func clamp(_ x: Tensor, min lo: Scalar?, max hi: Scalar?) throws(TensorError) -> Tensor {
-        var types = ResultType()
-        types.add(x)
-        if let lo { types.add(lo, defaultFloat: x.context.defaultDType) }
-        if let hi { types.add(hi, defaultFloat: x.context.defaultDType) }
-        let dtype = types.result
+        let dtype = clampResultType(x, min: lo, max: hi)
         let out = try Tensor.pointwiseOutput(x.shape, dtype, x.context, x)
         let input = try x.converted(to: dtype)
         switch dtype {
@@ -122,6 +118,16 @@ extension Kernels {
         case .bool: throw fail("\"clamp_cpu\" not implemented for 'Bool'")
         }
         return out
+    }
+
+    /// The dtype of `clamp(x, min, max)` with number bounds: the bounds take part in the
+    /// promotion as numbers.
+    static func clampResultType(_ x: Tensor, min lo: Scalar?, max hi: Scalar?) -> DType {
+        var types = ResultType()
+        types.add(x)
+        if let lo { types.add(lo, defaultFloat: x.context.defaultDType) }
+        if let hi { types.add(hi, defaultFloat: x.context.defaultDType) }
+        return types.result
     }
 
     @inline(__always)

@@ -66,8 +66,17 @@ extension Tensor {
 
     /// `x.clamp_(min, max)` with number bounds. Backward: ClampBackward1.
     public func clamp_(min lo: Scalar?, max hi: Scalar?) throws(TensorError) {
-        // clamp's own check names the output type as C does (`long int`)
-        try inPlace(operands: [], outputTypeName: \.cName) { (x) throws(TensorError) in try x.clamp(min: lo, max: hi) }
+        // clamp's own check, in its meta function before the overlap checks, names the output
+        // type as C does (`long int`)
+        let type = Kernels.clampResultType(self, min: lo, max: hi)
+        let castCheck = { () throws(TensorError) in
+            if !Self.canCast(type, to: self.dtype) {
+                throw .evaluation("result type \(type.scalarTypeName) can't be cast to the desired output type \(self.dtype.cName)")
+            }
+        }
+        try inPlace(operands: [], outputTypeName: \.cName, kernelChecks: castCheck) { (x) throws(TensorError) in
+            try x.clamp(min: lo, max: hi)
+        }
     }
 
     /// `x.clamp_(min, max)` with tensor bounds. Backward: ClampBackward0.
