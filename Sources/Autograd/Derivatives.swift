@@ -332,12 +332,7 @@ public enum Derivatives {
 
         // as_strided (a view's history regenerated after its base was written in place) —
         // self: the gradient placed into zeros shaped like the base
-        Derivative("as_strided", "AsStridedBackward0", { c, g in
-            // torch's as_strided_backward writes the gradient into zeros in place: version 1
-            let placed = try (c.attributes.payload as! ViewPlacement).scatter(g)
-            placed.bumpVersion()
-            return placed
-        }),
+        Derivative("as_strided", "AsStridedBackward0", { c, g in try (c.attributes.payload as! ViewPlacement).scatter(g) }),
         // CopySlices (an in-place op through a view, recorded on the base) — base: the gradient
         // with the view's slice replaced by the op's gradient; the op's other inputs: its gradients
         Derivative("copy_slices", "CopySlices", joint: { c, grads in

@@ -678,6 +678,27 @@ for dtype, bound in (("bool", 0.5), ("int64", -0.5)):
         about="clamp_ with number bounds: the result type's cast is checked before the written-to tensor's overlap")
 
 
+# The double backward through a view whose history was regenerated: torch's
+# as_strided_backward squeezes the gradient, copies it into an as_strided window of new storage
+# and views that with the base's geometry (SqueezeBackward1, CopySlices, AsStridedBackward0).
+program("as-strided-backward-double-backward-graph", [
+    leaf("t1", [[[1.21, 0.97, 0.89]], [[0.8, 0.93, 1.96]]]),
+    {"out": "t2", "op": "sum", "inputs": ["t1"]},
+    {"out": "t3", "op": "flatten", "inputs": ["t2"], "attrs": {"start_dim": 0, "end_dim": 0}},
+    {"op": "mul_", "inputs": ["t2", 2]},
+    {"out": "t6", "op": "logsumexp", "inputs": ["t3"], "attrs": {"dim": 0, "keepdim": True}},
+    {"out": "g0", "op": "grad", "inputs": [{"op": "sum", "inputs": ["t6"]}, "t1"], "attrs": {"create_graph": True}},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["g0", "g0"]}]}]}],
+    ["t1", "g0"], about="as_strided_backward's steps under create_graph: torch's node names")
+program("as-strided-backward-expanded-view", [
+    leaf("x", [1.0, 2.0, 3.0]), {"out": "b", "op": "mul", "inputs": ["x", 1]},
+    {"out": "v", "op": "expand", "inputs": [{"op": "unsqueeze", "inputs": ["b", 0]}, 4, 3]},
+    {"op": "mul_", "inputs": ["b", 2]},
+    {"out": "g", "op": "grad", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["v", "v"]}]}, "x"], "attrs": {"create_graph": True}},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": ["g"]}]}],
+    ["x", "g"], about="as_strided_backward sums a broadcast view's gradient (SumBackward1), as torch's does")
+
+
 def backward_sum(*names):
     total = {"op": "sum", "inputs": [names[0]]}
     for n in names[1:]:

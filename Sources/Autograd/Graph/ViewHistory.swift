@@ -9,41 +9,100 @@
 private let asStridedRule = Derivatives.named("as_strided")
 private let copySlicesRule = Derivatives.named("copy_slices")
 
-/// Where a view's elements sit in its base: for each view element (row-major), the row-major
-/// index of the base element it aliases. Moves a regenerated view's gradient (AsStridedBackward0)
-/// into the base's shape with a differentiable op (an accumulating index_put), so create_graph
-/// works through it.
+/// Where a view sits in its base's storage: an `as_strided` view (a regenerated view history,
+/// or the slice `CopySlices` takes), whose gradient `scatter` moves into the base's geometry
+/// with torch's `as_strided_backward`, step for step, so that create_graph records torch's
+/// nodes (SqueezeBackward1, SumBackward1, CopySlices, AsStridedBackward0).
 final class ViewPlacement {
-    let viewShape: [Int]
-    let baseShape: [Int]
-    private let plan: AdvancedIndex
+    let viewShape: [Int], viewStrides: [Int], viewOffset: Int
+    let baseShape: [Int], baseStrides: [Int], baseOffset: Int
 
-    init(view: Tensor, base: Tensor) throws(TensorError) {
-        viewShape = view.shape
-        baseShape = base.shape
-        // A storage position back to the base's row-major index: the base is a root tensor, never
-        // overlapping, so taking its dimensions by decreasing stride decomposes the position.
-        let order = base.strides.indices.sorted { base.strides[$0] > base.strides[$1] }
-        let rowMajor = Shape.contiguousStrides(base.shape)
-        let index = try Tensor.uninitialized([view.count], .int64, view.context)
-        let p = index.pointer(Int64.self)
-        var k = 0
-        view.forEachElementOffset { position in
-            var rest = position - base.offset, flat = 0
-            for d in order where base.shape[d] > 1 && base.strides[d] > 0 {
-                flat += rest / base.strides[d] * rowMajor[d]
-                rest %= base.strides[d]
-            }
-            p[k] = Int64(flat)
-            k += 1
-        }
-        plan = AdvancedIndex(indices: [index], indexShape: [view.count], inputShape: [base.count])
+    init(view: Tensor, base: Tensor) {
+        (viewShape, viewStrides, viewOffset) = (view.shape, view.strides, view.offset)
+        (baseShape, baseStrides, baseOffset) = (base.shape, base.strides, base.offset)
     }
 
-    /// A gradient shaped like the view, placed into zeros shaped like the base (overlapping
-    /// elements, as in an expanded view, add up).
+    /// A gradient shaped like the view, placed into zeros with the base's geometry, as torch's
+    /// `as_strided_backward` places it: size-1 dimensions squeezed away and broadcast ones
+    /// summed, the rest copied into an `as_strided` window of new zeroed storage (version 1), and
+    /// that storage viewed with the base's geometry.
     func scatter(_ grad: Tensor) throws(TensorError) -> Tensor {
-        try grad.reshape([-1]).indexPutIntoZeros(plan).reshape(baseShape)
+        var grad = grad
+        var outSizes: [Int] = [], outStrides: [Int] = []
+        for d in stride(from: viewShape.count - 1, through: 0, by: -1) {
+            if viewShape[d] == 0 { return try zerosLikeBase(grad) }
+            if viewShape[d] == 1 {
+                grad = try grad.squeeze(dims: [d])
+            } else if viewStrides[d] == 0 {
+                grad = try grad.sum(dims: [d])
+            } else {
+                outSizes.insert(viewShape[d], at: 0)
+                outStrides.insert(viewStrides[d], at: 0)
+            }
+        }
+        var inSizes: [Int] = [], inStrides: [Int] = []
+        for d in stride(from: baseShape.count - 1, through: 0, by: -1) where baseShape[d] != 1 {
+            if baseShape[d] == 0 { return try zerosLikeBase(grad) }
+            inSizes.insert(baseShape[d], at: 0)
+            inStrides.insert(baseStrides[d], at: 0)
+        }
+        let shared = min(baseOffset, viewOffset)
+        let inOffset = baseOffset - shared, outOffset = viewOffset - shared
+        let size = max(Self.minimumStorage(inSizes, inStrides, inOffset), Self.minimumStorage(outSizes, outStrides, outOffset))
+        let storage: Tensor
+        if Self.mayOverlap(outSizes, outStrides) {
+            // torch's index_add_ of the gradient at each element's storage position, here an
+            // accumulating index_put into zeros (never reached by the engine's views: squeezed
+            // and summed, none overlaps itself)
+            let positions = try Tensor.uninitialized([grad.count], .int64, grad.context)
+            let p = positions.pointer(Int64.self)
+            var k = 0
+            positions.view(shape: outSizes, strides: outStrides, offset: outOffset).forEachElementOffset { p[k] = Int64($0); k += 1 }
+            storage = try grad.reshape([-1]).indexPutIntoZeros(AdvancedIndex(indices: [positions], indexShape: [grad.count], inputShape: [size]))
+            storage.bumpVersion()
+        } else {
+            storage = try Tensor.zeros([size], dtype: grad.dtype, context: grad.context)
+            try storage.asStrided(outSizes, outStrides, offset: outOffset).copy_(grad)
+        }
+        // (torch divides by each position's count when the base overlaps itself; a base is a
+        // root tensor, which never does)
+        return try storage.asStrided(baseShape, baseStrides, offset: inOffset)
+    }
+
+    /// torch's answer for a geometry with a size-0 dimension: zeros of the base's sizes (whose
+    /// `zero_` counts: version 1).
+    private func zerosLikeBase(_ grad: Tensor) throws(TensorError) -> Tensor {
+        let zeros = try Tensor.zeros(baseShape, dtype: grad.dtype, context: grad.context)
+        zeros.bumpVersion()
+        return zeros
+    }
+
+    /// torch's `_min_storage_size`: the elements a geometry reaches from the storage's start.
+    private static func minimumStorage(_ sizes: [Int], _ strides: [Int], _ offset: Int) -> Int {
+        zip(sizes, strides).reduce(offset + 1) { $0 + ($1.0 - 1) * $1.1 }
+    }
+
+    /// torch's `_maybe_overlapping_memory`: dimensions by increasing stride, each stride past
+    /// the span of the ones before.
+    private static func mayOverlap(_ sizes: [Int], _ strides: [Int]) -> Bool {
+        var span = 0
+        for d in sizes.indices.sorted(by: { strides[$0] < strides[$1] }) {
+            if strides[d] <= span { return true }
+            span += strides[d] * (sizes[d] - 1)
+        }
+        return false
+    }
+}
+
+extension Tensor {
+    /// `as_strided` over this tensor's storage: a view recorded as AsStridedBackward0 (whose
+    /// rule is `ViewPlacement.scatter`) when this tensor requires grad.
+    func asStrided(_ shape: [Int], _ strides: [Int], offset: Int) throws(TensorError) -> Tensor {
+        let out = view(shape: shape, strides: strides, offset: offset)
+        if let node = try asStridedRule.record(self, output: out) {
+            node.attributes.payload = ViewPlacement(view: out, base: self)
+        }
+        return out
     }
 }
 
@@ -69,10 +128,7 @@ final class CopySlices {
         try node.checkNotReleased()
         let result = try Tensor.uninitialized(baseShape, grad.dtype, grad.context, strides: baseStrides, rowMajor: false)
         try result.copy_(grad)
-        let slice = result.view(shape: viewShape, strides: viewStrides, offset: result.offset + viewOffset)
-        if let sliceNode = try asStridedRule.record(result, output: slice) {
-            sliceNode.attributes.payload = try ViewPlacement(view: slice, base: result)
-        }
+        let slice = try result.asStrided(viewShape, viewStrides, offset: result.offset + viewOffset)
         let input = try slice.clone(contiguous: true)
         var results: [Tensor?]
         if let formulas = op.derivative.formulas {
@@ -109,10 +165,9 @@ extension Tensor {
     func regeneratedViewHistory(base: Tensor) -> Node? {
         // the base is never a view: its edge cannot throw
         let edge = (try? base.gradientEdge) ?? nil
-        guard let placement = try? ViewPlacement(view: self, base: base) else { return nil }
         let node = Node(asStridedRule, edges: [edge], outputs: [TensorMeta(shape: shape, dtype: dtype)],
                         sequenceNumber: context.takeSequenceNumber())
-        node.attributes.payload = placement
+        node.attributes.payload = ViewPlacement(view: self, base: base)
         return node
     }
 
