@@ -699,6 +699,29 @@ program("as-strided-backward-expanded-view", [
     ["x", "g"], about="as_strided_backward sums a broadcast view's gradient (SumBackward1), as torch's does")
 
 
+# A double-backward node saves what its formulas read, as torch's: threshold_backward's (relu)
+# formulas read no grad_output, nll_loss_backward's neither it nor self, so writing the
+# gradient they were given in place before the second backward is no error; tanh_backward's
+# output formula reads grad_output, so there it is.
+for op in ("relu", "tanh"):
+    program(f"double-backward-saved-grad-output-{op}", [
+        leaf("x", [0.5, -1.0, 2.0]), leaf("w", [1.0, 2.0, 3.0]), {"out": "v", "op": "mul", "inputs": ["w", 1]},
+        {"out": "y", "op": op, "inputs": [{"op": "mul", "inputs": ["x", 1]}]},
+        {"out": "g", "op": "grad", "inputs": ["y", "x"], "attrs": {"grad_outputs": ["v"], "create_graph": True}},
+        {"op": "add_", "inputs": ["v", 1]},
+        {"op": "backward", "inputs": [{"op": "sum", "inputs": ["g"]}]}], ["x", "w"],
+        message=None if op == "relu" else "modified by an inplace operation",
+        about=f"{op}'s double backward: the incoming gradient is saved only where a formula reads it")
+program("double-backward-saved-grad-output-nll_loss", [
+    leaf("x", [[0.5, -1.0, 2.0], [0.1, 0.2, -0.3]]), leaf("w", [1.0, 2.0]), {"out": "v", "op": "mul", "inputs": ["w", 1]},
+    {"out": "y", "op": "nll_loss", "inputs": [{"op": "log_softmax", "inputs": [{"op": "mul", "inputs": ["x", 1]}, 1]},
+                                              {"op": "tensor", "attrs": {"data": [0, 2], "dtype": "int64"}}], "attrs": {"reduction": "none"}},
+    {"out": "g", "op": "grad", "inputs": ["y", "x"], "attrs": {"grad_outputs": ["v"], "create_graph": True}},
+    {"op": "add_", "inputs": ["v", 1]},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["g", "g"]}]}]}], ["w"],
+    about="nll_loss's double backward saves neither the incoming gradient nor the input")
+
+
 def backward_sum(*names):
     total = {"op": "sum", "inputs": [names[0]]}
     for n in names[1:]:

@@ -140,6 +140,14 @@ extension Node {
         save(b, as: nameB)
     }
 
+    /// Saves an input, checked for in-place writes when the rule's formulas read it.
+    func save(_ t: Tensor, checked: Bool) {
+        var saved = SavedTensor(input: t)
+        saved.isChecked = checked
+        savedTensors.append(saved)
+        noteSavedHistory(t)
+    }
+
     func save(_ t: Tensor, as name: SavedName) {
         var saved = SavedTensor(input: t)
         saved.name = name

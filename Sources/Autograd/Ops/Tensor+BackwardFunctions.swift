@@ -19,20 +19,21 @@ private let nll2dBackwardRule = Derivatives.named("nll_loss2d_backward")
 
 extension Tensor {
     /// Computes `value` without recording its parts, then records `rule` over `inputs` (self, the
-    /// incoming gradient, first) and saves them in that order.
-    private func backwardFunction(_ rule: Derivative, _ inputs: [Tensor],
+    /// incoming gradient, first) and saves them in that order. `unread`: the saved positions no
+    /// formula of the rule reads, which torch does not save, so writing them in place is no
+    /// error (threshold_backward reads no `grad_output`; nll_loss_backward neither it nor `self`).
+    private func backwardFunction(_ rule: Derivative, _ inputs: [Tensor], unread: Set<Int> = [],
                                   _ value: () throws(TensorError) -> Tensor) throws(TensorError) -> (Tensor, Node?) {
         let out = try context.withGradMode(false, value)
         guard let node = try rule.record(inputs: [self] + inputs, outputs: [out]) else { return (out, nil) }
-        node.save(self)
-        for input in inputs { node.save(input) }
+        for (position, tensor) in ([self] + inputs).enumerated() { node.save(tensor, checked: !unread.contains(position)) }
         return (out, node)
     }
 
     /// relu's backward, `threshold_backward(grad, result, 0)`: 0 where the result is at most 0,
     /// else the gradient (so a NaN result passes it, as in torch). Backward: ThresholdBackwardBackward0.
     func thresholdBackward(result: Tensor) throws(TensorError) -> Tensor {
-        try backwardFunction(thresholdBackwardRule, [result]) { () throws(TensorError) in
+        try backwardFunction(thresholdBackwardRule, [result], unread: [0]) { () throws(TensorError) in
             // torch's kernel iterates (self, grad): the result is laid out as `result` is
             try Kernels.floatingMap(result, self, double: { r, g in r <= 0 ? 0 : g }, float: { r, g in r <= 0 ? 0 : g })
         }.0
@@ -141,7 +142,7 @@ extension Tensor {
     /// picked class. Backward: NllLossBackwardBackward0 (NllLoss2DBackwardBackward0 for 4-d input).
     func nllLossBackward(input: Tensor, _ plan: NLLPlan, reduction: Reduction) throws(TensorError) -> Tensor {
         let rule = input.rank == 4 ? nll2dBackwardRule : nllBackwardRule
-        let (out, node) = try backwardFunction(rule, [input]) { () throws(TensorError) in
+        let (out, node) = try backwardFunction(rule, [input], unread: [0, 1]) { () throws(TensorError) in
             try plan.backward(self, inputShape: input.shape, reduction: reduction)
         }
         if let node {
