@@ -485,3 +485,8 @@ func mmMat2Backward(_ grad: Tensor, _ mat1: Tensor, _ mat2: Tensor) throws(Tenso
 private func isColumnMajor(_ m: Tensor) -> Bool {
     m.strides[0] == 1 && m.strides[1] == m.shape[0]
 }
+
+/// nll_loss's weight, saved after its input and target when given.
+func nllWeight(_ c: Node) throws(TensorError) -> Tensor? {
+    c.attributes.integers[2] == 1 ? try c.saved(2) : nil
+}

@@ -321,11 +321,13 @@ public enum Derivatives {
             if input.rank == 1 && target.rank == 1 && input.shape[0] != target.shape[0] {
                 throw TensorError.evaluation("size mismatch (got input: \(Shape.format(input.shape)), target: \(Shape.format(target.shape)))")
             }
-            return try g.nllLossBackward(input: input, c.attributes.payload as! NLLPlan, reduction: Reduction(code: c.attributes.integers[0]))
+            return try g.nllLossBackward(input: input, target: target, weight: try nllWeight(c),
+                                         c.attributes.payload as! NLLPlan, reduction: Reduction(code: c.attributes.integers[0]))
         }),
         // nll_loss2d (4-d inputs, and other ranks above 2 viewed as 4-d) — the same formula
         Derivative("nll_loss2d", "NllLoss2DBackward0", { c, g in
-            try g.nllLossBackward(input: c.saved(0), c.attributes.payload as! NLLPlan, reduction: Reduction(code: c.attributes.integers[0]))
+            try g.nllLossBackward(input: c.saved(0), target: c.saved(1), weight: try nllWeight(c),
+                                  c.attributes.payload as! NLLPlan, reduction: Reduction(code: c.attributes.integers[0]))
         }),
 
         // MARK: Writes through views (Graph/ViewHistory.swift)

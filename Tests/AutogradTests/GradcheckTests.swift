@@ -249,14 +249,14 @@ enum Samples {
             S("none", [[2, 1, 2], [2, 3, 1, 2]]) {
                 let target = try Tensor.make([0, 2, 1, 1], shape: [2, 1, 2], context: $0[0].context)
                 let plan = try NLLPlan(spatialInput: $0[1], target: target, weight: nil, ignoreIndex: -100)
-                return try $0[0].nllLossBackward(input: $0[1], plan, reduction: .none)
+                return try $0[0].nllLossBackward(input: $0[1], target: target, weight: nil, plan, reduction: .none)
             },
         ],
         "nll_loss_backward": [
             S("none", [[3], [3, 4]]) {
                 let target = try Tensor.make([1, 3, 0], shape: [3], context: $0[0].context)
                 let plan = try NLLPlan(input: $0[1], target: target, weight: nil, ignoreIndex: -100)
-                return try $0[0].nllLossBackward(input: $0[1], plan, reduction: .none)
+                return try $0[0].nllLossBackward(input: $0[1], target: target, weight: nil, plan, reduction: .none)
             },
         ],
     ]

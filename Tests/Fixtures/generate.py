@@ -722,6 +722,21 @@ program("double-backward-saved-grad-output-nll_loss", [
     about="nll_loss's double backward saves neither the incoming gradient nor the input")
 
 
+# nll_loss's double backward saves the target (and weight) its formula reads: an int64 target
+# written in place between the two backwards is torch's version error.
+for weighted in (False, True):
+    program(f"double-backward-nll_loss-target-written{'-weighted' if weighted else ''}", [
+        leaf("x", [[0.5, 1.5, 2.0]]), {"out": "a", "op": "mul", "inputs": ["x", 1]},
+        {"out": "t", "op": "tensor", "attrs": {"data": [2], "dtype": "int64"}},
+        {"out": "y", "op": "cross_entropy", "inputs": ["a", "t"],
+         "attrs": {"weight": {"op": "tensor", "attrs": {"data": [1.0, 2.0, 0.5]}}} if weighted else {}},
+        {"out": "g", "op": "grad", "inputs": ["y", "x"], "attrs": {"create_graph": True}},
+        {"op": "add_", "inputs": ["t", 0]},
+        {"op": "backward", "inputs": [{"op": "sum", "inputs": ["g"]}]}], ["x"],
+        message="[torch.LongTensor [1]] is at version 1",
+        about="nll_loss's double backward checks the target it saved")
+
+
 def backward_sum(*names):
     total = {"op": "sum", "inputs": [names[0]]}
     for n in names[1:]:

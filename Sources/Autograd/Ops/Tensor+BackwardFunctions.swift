@@ -22,11 +22,14 @@ extension Tensor {
     /// incoming gradient, first) and saves them in that order. `unread`: the saved positions no
     /// formula of the rule reads, which torch does not save, so writing them in place is no
     /// error (threshold_backward reads no `grad_output`; nll_loss_backward neither it nor `self`).
-    private func backwardFunction(_ rule: Derivative, _ inputs: [Tensor], unread: Set<Int> = [],
+    /// `constants`: tensors a formula reads that are not inputs of the node (nll_loss_backward's
+    /// target and weight), saved after them so that torch's version check covers them too.
+    private func backwardFunction(_ rule: Derivative, _ inputs: [Tensor], unread: Set<Int> = [], constants: [Tensor] = [],
                                   _ value: () throws(TensorError) -> Tensor) throws(TensorError) -> (Tensor, Node?) {
         let out = try context.withGradMode(false, value)
         guard let node = try rule.record(inputs: [self] + inputs, outputs: [out]) else { return (out, nil) }
         for (position, tensor) in ([self] + inputs).enumerated() { node.save(tensor, checked: !unread.contains(position)) }
+        for constant in constants { node.save(constant, checked: true) }
         return (out, node)
     }
 
@@ -140,9 +143,11 @@ extension Tensor {
 
     /// nll_loss's backward, `nll_loss_backward(grad, input, target, …)`: `-weight * grad` at each
     /// picked class. Backward: NllLossBackwardBackward0 (NllLoss2DBackwardBackward0 for 4-d input).
-    func nllLossBackward(input: Tensor, _ plan: NLLPlan, reduction: Reduction) throws(TensorError) -> Tensor {
+    func nllLossBackward(input: Tensor, target: Tensor, weight: Tensor?, _ plan: NLLPlan,
+                         reduction: Reduction) throws(TensorError) -> Tensor {
         let rule = input.rank == 4 ? nll2dBackwardRule : nllBackwardRule
-        let (out, node) = try backwardFunction(rule, [input], unread: [0, 1]) { () throws(TensorError) in
+        let constants = [target] + (weight.map { [$0] } ?? [])
+        let (out, node) = try backwardFunction(rule, [input], unread: [0, 1], constants: constants) { () throws(TensorError) in
             try plan.backward(self, inputShape: input.shape, reduction: reduction)
         }
         if let node {
