@@ -391,6 +391,9 @@ func bceBackward(_ grad: Tensor, _ c: Node, target: Bool) throws(TensorError) ->
     var out = try x.log().sub(try x.neg().log1p()).neg().mul(grad)
     if let weight { out = try out.mul(weight) }
     if reduction == .mean { out = try out.div(.int(Int64(x.count))) }
+    // torch's binary_cross_entropy_target_backward writes its result in place: neg_, mul_ by the
+    // gradient, mul_ by the weight, div_ for mean
+    out.bumpVersion(by: 2 + (weight == nil ? 0 : 1) + (reduction == .mean ? 1 : 0))
     return out
 }
 

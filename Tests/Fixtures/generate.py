@@ -737,6 +737,39 @@ for weighted in (False, True):
         about="nll_loss's double backward checks the target it saved")
 
 
+# The layout and version of a loss's gradient, shown through torch's version message after the
+# leaf's .grad is written in place: mse_loss_backward writes into a row-major zeros_like, so a
+# transposed leaf's gradient is copied into its layout (version 1); binary_cross_entropy's
+# target gradient is written in place (neg_, mul_, mul_ by the weight, div_ for mean).
+def transposed_leaf(name, rows):
+    return [{"out": name + "_rows", "op": "tensor", "attrs": {"data": rows}},
+            {"out": name, "op": "detach", "inputs": [{"op": "t", "inputs": [name + "_rows"]}]},
+            {"op": "requires_grad_", "inputs": [name]}]
+
+
+def grad_version_program(name, steps, leaf, expected):
+    steps = steps + [
+        {"out": "gw", "op": "ones_like", "inputs": [leaf + ".grad"], "attrs": {"requires_grad": True}},
+        {"out": "gz", "op": "sum", "inputs": [{"op": "mul", "inputs": [leaf + ".grad", "gw"]}]},
+        {"op": "mul_", "inputs": [leaf + ".grad", 2]},
+        {"op": "backward", "inputs": ["gz"]}]
+    program(name, steps, [leaf], message=expected, about="the version and layout a loss's gradient reaches .grad with")
+
+
+_rows_a, _rows_b = [[0.2, 0.7], [0.6, 0.5], [0.3, 0.9]], [[0.1, 0.4], [0.8, 0.2], [0.5, 0.6]]
+grad_version_program("mse_loss-grad-of-transposed-input", transposed_leaf("x", _rows_a) + transposed_leaf("t", _rows_b) + [
+    {"out": "y", "op": "mse_loss", "inputs": ["x", "t"]}, {"op": "backward", "inputs": ["y"]}], "x", "is at version 2; expected version 1")
+grad_version_program("mse_loss-grad-of-broadcast-transposed-target", transposed_leaf("t", _rows_b) + [
+    leaf("one", [0.5]), {"out": "y", "op": "mse_loss", "inputs": ["one", "t"]}, {"op": "backward", "inputs": ["y"]}], "t",
+    "is at version 2; expected version 1")
+grad_version_program("binary_cross_entropy-grad-of-target-weighted-mean", transposed_leaf("x", _rows_a) + transposed_leaf("t", _rows_b) + [
+    {"out": "y", "op": "binary_cross_entropy", "inputs": ["x", "t"], "attrs": {"weight": {"op": "tensor", "attrs": {"data": [1.0, 2.0, 0.5]}}}},
+    {"op": "backward", "inputs": ["y"]}], "t", "is at version 5; expected version 4")
+grad_version_program("binary_cross_entropy-grad-of-target-none", transposed_leaf("x", _rows_a) + transposed_leaf("t", _rows_b) + [
+    {"out": "y", "op": "binary_cross_entropy", "inputs": ["x", "t"], "attrs": {"reduction": "none"}},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": ["y"]}]}], "t", "is at version 3; expected version 2")
+
+
 def backward_sum(*names):
     total = {"op": "sum", "inputs": [names[0]]}
     for n in names[1:]:

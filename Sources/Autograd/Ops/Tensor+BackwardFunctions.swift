@@ -116,7 +116,9 @@ extension Tensor {
             types.add(x)
             types.add(target)
             let difference = try x.converted(to: types.result).sub(try target.converted(to: types.result))
-            return try difference.mul(mseScale(x, target, reduction)).mul(self)
+            let out = try difference.mul(mseScale(x, target, reduction)).mul(self)
+            // torch's kernel writes into zeros_like(input, LEGACY_CONTIGUOUS_MEMORY_FORMAT): row-major
+            return out.hasRowMajorStrides ? out : try out.clone(contiguous: true)
         }
         node?.attributes.integers = [reduction.code]
         return out
