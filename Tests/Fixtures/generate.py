@@ -765,6 +765,11 @@ grad_version_program("mse_loss-grad-of-broadcast-transposed-target", transposed_
 grad_version_program("binary_cross_entropy-grad-of-target-weighted-mean", transposed_leaf("x", _rows_a) + transposed_leaf("t", _rows_b) + [
     {"out": "y", "op": "binary_cross_entropy", "inputs": ["x", "t"], "attrs": {"weight": {"op": "tensor", "attrs": {"data": [1.0, 2.0, 0.5]}}}},
     {"op": "backward", "inputs": ["y"]}], "t", "is at version 5; expected version 4")
+grad_version_program("binary_cross_entropy-grad-of-transposed-input-none", transposed_leaf("x", _rows_a) + [
+    {"out": "y", "op": "binary_cross_entropy", "inputs": ["x", {"op": "tensor", "attrs": {"data": [[1.0, 0.0, 1.0], [0.0, 0.25, 1.0]]}}],
+     "attrs": {"reduction": "none"}},
+    {"op": "backward", "inputs": ["y", {"op": "tensor", "attrs": {"data": [[0.5, 1.0, 2.0], [1.5, 0.5, 1.0]]}}]}], "x",
+    "is at version 1; expected version 0")
 grad_version_program("binary_cross_entropy-grad-of-target-none", transposed_leaf("x", _rows_a) + transposed_leaf("t", _rows_b) + [
     {"out": "y", "op": "binary_cross_entropy", "inputs": ["x", "t"], "attrs": {"reduction": "none"}},
     {"op": "backward", "inputs": [{"op": "sum", "inputs": ["y"]}]}], "t", "is at version 3; expected version 2")

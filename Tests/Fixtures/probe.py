@@ -14,7 +14,9 @@ to be torch's bit for bit. `versions` builds every op form of generate.py, backp
 then saves each leaf's .grad, writes it in place and backpropagates again: torch's error message
 names the version counter the gradient left the formula with (formulas that write their result
 in place, gradients copied because their layout is not the leaf's), with and without
-create_graph. Both print `N probed, M differ`.
+create_graph. `layouts` does the same with each 2-d leaf made a transposed (non-contiguous) leaf,
+where AccumulateGrad's layout contract decides whether the gradient is stolen or copied. All
+print `N probed, M differ`.
 """
 import argparse
 import contextlib
@@ -284,10 +286,60 @@ def versions(probe, create_graph):
             probe.compare(f"{name} .grad of {leaf}{' (create_graph)' if create_graph else ''}", p, messages=True)
 
 
+def transposed_leaves(program):
+    """The program with each 2-d leaf made a transposed leaf of the same values (detach(t(rows)),
+    then requires_grad_): non-contiguous, so AccumulateGrad's layout contract decides whether its
+    gradient is stolen or copied (and so its version counter)."""
+    steps, changed = [], False
+    for step in program["steps"]:
+        attrs = step.get("attrs", {})
+        data = attrs.get("data")
+        if step.get("op") == "tensor" and attrs.get("requires_grad") and isinstance(data, list) \
+                and data and all(isinstance(row, list) and len(row) == len(data[0]) and row for row in data) \
+                and not isinstance(data[0][0], list):
+            name = step["out"]
+            rows = [list(column) for column in zip(*data)]
+            plain = {k: v for k, v in attrs.items() if k != "requires_grad"}
+            steps += [{"out": name + "_rows", "op": "tensor", "attrs": dict(plain, data=rows)},
+                      {"out": name, "op": "detach", "inputs": [{"op": "t", "inputs": [name + "_rows"]}]},
+                      {"op": "requires_grad_", "inputs": [name]}]
+            changed = True
+        else:
+            steps.append(step)
+    return dict(program, steps=steps) if changed else None
+
+
+def layouts(probe):
+    """`versions` over transposed leaves."""
+    sys.path.insert(0, HERE)
+    with contextlib.redirect_stdout(io.StringIO()):
+        import generate
+    for name, op, inputs, attrs, options in generate.FORMS:
+        try:
+            program, leaves, outs = generate.first_order(name, op, inputs, attrs, options)
+        except Exception:
+            continue
+        if not any(s.get("op") == "backward" for s in program["steps"]):
+            continue
+        program = transposed_leaves(program)
+        if program is None:
+            continue
+        for leaf, _ in leaves:
+            p = json.loads(json.dumps(program))
+            p["graph"] = False
+            p["outputs"] = [leaf]
+            p["steps"] += [
+                {"out": "gw", "op": "ones_like", "inputs": [leaf + ".grad"], "attrs": {"requires_grad": True}},
+                {"out": "gz", "op": "sum", "inputs": [{"op": "mul", "inputs": [leaf + ".grad", "gw"]}]},
+                {"op": "mul_", "inputs": [leaf + ".grad", 2]},
+                {"op": "backward", "inputs": ["gz"]}]
+            probe.compare(f"{name} .grad of transposed {leaf}", p, messages=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
-    parser.add_argument("what", choices=["specials", "versions", "sums"])
+    parser.add_argument("what", choices=["specials", "versions", "layouts", "sums"])
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--big", action="store_true", help="sums: tensors of 32,768 to 100,000 elements")
@@ -305,6 +357,8 @@ def main():
         specials(probe, json.loads(c.getresponse().read())["ops"])
     elif args.what == "sums":
         sums(probe, args.count, args.seed, big=args.big)
+    elif args.what == "layouts":
+        layouts(probe)
     else:
         versions(probe, create_graph=False)
         versions(probe, create_graph=True)

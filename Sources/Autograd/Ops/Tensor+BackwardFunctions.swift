@@ -131,9 +131,12 @@ extension Tensor {
         let (out, node) = try backwardFunction(bceBackwardRule, [x, t]) { () throws(TensorError) in
             // torch's EPSILON reaches the kernel as a float: 1e-12 rounded to 9.99999996e-13
             let denominator = try x.rsub(.int(1)).mul(x).clamp(min: .double(Double(Float(1e-12))), max: nil)
-            var out = try mul(try x.sub(t)).div(denominator)
-            if let weight { out = try out.mul(weight) }
-            if reduction == .mean { out = try out.div(.int(Int64(x.count))) }
+            var value = try mul(try x.sub(t)).div(denominator)
+            if let weight { value = try value.mul(weight) }
+            if reduction == .mean { value = try value.div(.int(Int64(x.count))) }
+            // torch's kernel writes into empty_like(input): the input's layout
+            let out = try x.emptyLike(dtype: value.dtype)
+            Kernels.copy(from: value, into: out)
             return out
         }
         if let node {
