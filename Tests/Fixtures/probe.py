@@ -309,7 +309,7 @@ def transposed_leaves(program):
     return dict(program, steps=steps) if changed else None
 
 
-def layouts(probe):
+def layouts(probe, create_graph):
     """`versions` over transposed leaves."""
     sys.path.insert(0, HERE)
     with contextlib.redirect_stdout(io.StringIO()):
@@ -324,6 +324,9 @@ def layouts(probe):
         program = transposed_leaves(program)
         if program is None:
             continue
+        for step in program["steps"]:
+            if step.get("op") == "backward" and create_graph:
+                step["attrs"] = {"create_graph": True}
         for leaf, _ in leaves:
             p = json.loads(json.dumps(program))
             p["graph"] = False
@@ -333,7 +336,7 @@ def layouts(probe):
                 {"out": "gz", "op": "sum", "inputs": [{"op": "mul", "inputs": [leaf + ".grad", "gw"]}]},
                 {"op": "mul_", "inputs": [leaf + ".grad", 2]},
                 {"op": "backward", "inputs": ["gz"]}]
-            probe.compare(f"{name} .grad of transposed {leaf}", p, messages=True)
+            probe.compare(f"{name} .grad of transposed {leaf}{' (create_graph)' if create_graph else ''}", p, messages=True)
 
 
 def main():
@@ -358,7 +361,8 @@ def main():
     elif args.what == "sums":
         sums(probe, args.count, args.seed, big=args.big)
     elif args.what == "layouts":
-        layouts(probe)
+        layouts(probe, create_graph=False)
+        layouts(probe, create_graph=True)
     else:
         versions(probe, create_graph=False)
         versions(probe, create_graph=True)
