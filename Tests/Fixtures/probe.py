@@ -286,10 +286,11 @@ def versions(probe, create_graph):
             probe.compare(f"{name} .grad of {leaf}{' (create_graph)' if create_graph else ''}", p, messages=True)
 
 
-def transposed_leaves(program):
+def transposed_leaves(program, strided=False):
     """The program with each 2-d leaf made a transposed leaf of the same values (detach(t(rows)),
-    then requires_grad_): non-contiguous, so AccumulateGrad's layout contract decides whether its
-    gradient is stolen or copied (and so its version counter)."""
+    then requires_grad_), or with `strided` a leaf over every other column of a wider tensor (not
+    dense): non-contiguous, so AccumulateGrad's layout contract decides whether its gradient is
+    stolen or copied (and so its version counter)."""
     steps, changed = [], False
     for step in program["steps"]:
         attrs = step.get("attrs", {})
@@ -298,10 +299,15 @@ def transposed_leaves(program):
                 and data and all(isinstance(row, list) and len(row) == len(data[0]) and row for row in data) \
                 and not isinstance(data[0][0], list):
             name = step["out"]
-            rows = [list(column) for column in zip(*data)]
             plain = {k: v for k, v in attrs.items() if k != "requires_grad"}
-            steps += [{"out": name + "_rows", "op": "tensor", "attrs": dict(plain, data=rows)},
-                      {"out": name, "op": "detach", "inputs": [{"op": "t", "inputs": [name + "_rows"]}]},
+            if strided:
+                wide = [[v for x in row for v in (x, 0.0)] for row in data]
+                window = {"op": "index", "inputs": [name + "_rows"], "attrs": {"index": [{}, {"step": 2}]}}
+            else:
+                wide = [list(column) for column in zip(*data)]
+                window = {"op": "t", "inputs": [name + "_rows"]}
+            steps += [{"out": name + "_rows", "op": "tensor", "attrs": dict(plain, data=wide)},
+                      {"out": name, "op": "detach", "inputs": [window]},
                       {"op": "requires_grad_", "inputs": [name]}]
             changed = True
         else:
@@ -309,8 +315,8 @@ def transposed_leaves(program):
     return dict(program, steps=steps) if changed else None
 
 
-def layouts(probe, create_graph):
-    """`versions` over transposed leaves."""
+def layouts(probe, create_graph, strided=False):
+    """`versions` over transposed (or strided) leaves."""
     sys.path.insert(0, HERE)
     with contextlib.redirect_stdout(io.StringIO()):
         import generate
@@ -321,7 +327,7 @@ def layouts(probe, create_graph):
             continue
         if not any(s.get("op") == "backward" for s in program["steps"]):
             continue
-        program = transposed_leaves(program)
+        program = transposed_leaves(program, strided)
         if program is None:
             continue
         for step in program["steps"]:
@@ -336,7 +342,8 @@ def layouts(probe, create_graph):
                 {"out": "gz", "op": "sum", "inputs": [{"op": "mul", "inputs": [leaf + ".grad", "gw"]}]},
                 {"op": "mul_", "inputs": [leaf + ".grad", 2]},
                 {"op": "backward", "inputs": ["gz"]}]
-            probe.compare(f"{name} .grad of transposed {leaf}{' (create_graph)' if create_graph else ''}", p, messages=True)
+            kind = "strided" if strided else "transposed"
+            probe.compare(f"{name} .grad of {kind} {leaf}{' (create_graph)' if create_graph else ''}", p, messages=True)
 
 
 def main():
@@ -361,8 +368,9 @@ def main():
     elif args.what == "sums":
         sums(probe, args.count, args.seed, big=args.big)
     elif args.what == "layouts":
-        layouts(probe, create_graph=False)
-        layouts(probe, create_graph=True)
+        for strided in (False, True):
+            layouts(probe, create_graph=False, strided=strided)
+            layouts(probe, create_graph=True, strided=strided)
     else:
         versions(probe, create_graph=False)
         versions(probe, create_graph=True)
