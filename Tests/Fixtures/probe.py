@@ -14,9 +14,10 @@ to be torch's bit for bit. `versions` builds every op form of generate.py, backp
 then saves each leaf's .grad, writes it in place and backpropagates again: torch's error message
 names the version counter the gradient left the formula with (formulas that write their result
 in place, gradients copied because their layout is not the leaf's), with and without
-create_graph. `layouts` does the same with each 2-d leaf made a transposed (non-contiguous) leaf,
-where AccumulateGrad's layout contract decides whether the gradient is stolen or copied. All
-print `N probed, M differ`.
+create_graph, after one backward and after two (the second accumulating into .grad).
+`layouts` does the same with each 2-d leaf made a transposed leaf, then a strided (not dense)
+one, where AccumulateGrad's layout contract decides whether the gradient is stolen or copied.
+All print `N probed, M differ`.
 """
 import argparse
 import contextlib
@@ -260,7 +261,7 @@ def sums(probe, count, seed, big=False):
                 break
 
 
-def versions(probe, create_graph):
+def versions(probe, create_graph, twice=False):
     sys.path.insert(0, HERE)
     with contextlib.redirect_stdout(io.StringIO()):
         import generate
@@ -271,9 +272,15 @@ def versions(probe, create_graph):
             continue
         if not any(s.get("op") == "backward" for s in program["steps"]):
             continue
+        steps = []
         for step in program["steps"]:
-            if step.get("op") == "backward" and create_graph:
-                step["attrs"] = {"create_graph": True}
+            if step.get("op") == "backward":
+                if create_graph:
+                    step["attrs"] = {"create_graph": True}
+                if twice:   # a first pass that keeps the graph: the second accumulates into .grad
+                    steps.append(dict(step, attrs=dict(step.get("attrs", {}), retain_graph=True)))
+            steps.append(step)
+        program["steps"] = steps
         for leaf, _ in leaves:
             p = json.loads(json.dumps(program))
             p["graph"] = False
@@ -283,7 +290,8 @@ def versions(probe, create_graph):
                 {"out": "gz", "op": "sum", "inputs": [{"op": "mul", "inputs": [leaf + ".grad", "gw"]}]},
                 {"op": "mul_", "inputs": [leaf + ".grad", 2]},
                 {"op": "backward", "inputs": ["gz"]}]
-            probe.compare(f"{name} .grad of {leaf}{' (create_graph)' if create_graph else ''}", p, messages=True)
+            label = f"{name}{' twice' if twice else ''} .grad of {leaf}{' (create_graph)' if create_graph else ''}"
+            probe.compare(label, p, messages=True)
 
 
 def transposed_leaves(program, strided=False):
@@ -372,8 +380,9 @@ def main():
             layouts(probe, create_graph=False, strided=strided)
             layouts(probe, create_graph=True, strided=strided)
     else:
-        versions(probe, create_graph=False)
-        versions(probe, create_graph=True)
+        for twice in (False, True):
+            versions(probe, create_graph=False, twice=twice)
+            versions(probe, create_graph=True, twice=twice)
     print(f"{probe.probed} probed, {probe.differ} differ")
 
 
