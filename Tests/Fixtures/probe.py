@@ -261,44 +261,11 @@ def sums(probe, count, seed, big=False):
                 break
 
 
-def versions(probe, create_graph, twice=False):
-    sys.path.insert(0, HERE)
-    with contextlib.redirect_stdout(io.StringIO()):
-        import generate
-    for name, op, inputs, attrs, options in generate.FORMS:
-        try:
-            program, leaves, outs = generate.first_order(name, op, inputs, attrs, options)
-        except Exception:
-            continue
-        if not any(s.get("op") == "backward" for s in program["steps"]):
-            continue
-        steps = []
-        for step in program["steps"]:
-            if step.get("op") == "backward":
-                if create_graph:
-                    step["attrs"] = {"create_graph": True}
-                if twice:   # a first pass that keeps the graph: the second accumulates into .grad
-                    steps.append(dict(step, attrs=dict(step.get("attrs", {}), retain_graph=True)))
-            steps.append(step)
-        program["steps"] = steps
-        for leaf, _ in leaves:
-            p = json.loads(json.dumps(program))
-            p["graph"] = False
-            p["outputs"] = [leaf]
-            p["steps"] += [
-                {"out": "gw", "op": "ones_like", "inputs": [leaf + ".grad"], "attrs": {"requires_grad": True}},
-                {"out": "gz", "op": "sum", "inputs": [{"op": "mul", "inputs": [leaf + ".grad", "gw"]}]},
-                {"op": "mul_", "inputs": [leaf + ".grad", 2]},
-                {"op": "backward", "inputs": ["gz"]}]
-            label = f"{name}{' twice' if twice else ''} .grad of {leaf}{' (create_graph)' if create_graph else ''}"
-            probe.compare(label, p, messages=True)
-
-
 def transposed_leaves(program, strided=False):
     """The program with each 2-d leaf made a transposed leaf of the same values (detach(t(rows)),
     then requires_grad_), or with `strided` a leaf over every other column of a wider tensor (not
     dense): non-contiguous, so AccumulateGrad's layout contract decides whether its gradient is
-    stolen or copied (and so its version counter)."""
+    stolen or copied (and so its version counter). None when the program has no 2-d leaf."""
     steps, changed = [], False
     for step in program["steps"]:
         attrs = step.get("attrs", {})
@@ -323,25 +290,33 @@ def transposed_leaves(program, strided=False):
     return dict(program, steps=steps) if changed else None
 
 
-def layouts(probe, create_graph, strided=False):
-    """`versions` over transposed (or strided) leaves."""
+def versions(probe, create_graph, twice=False, leaves=None):
+    """Every form's leaves' .grad versions, shown through torch's message; `twice`: after a
+    second backward that accumulates; `leaves`: "transposed" or "strided" leaves (`layouts`)."""
     sys.path.insert(0, HERE)
     with contextlib.redirect_stdout(io.StringIO()):
         import generate
     for name, op, inputs, attrs, options in generate.FORMS:
         try:
-            program, leaves, outs = generate.first_order(name, op, inputs, attrs, options)
+            program, leaf_names, outs = generate.first_order(name, op, inputs, attrs, options)
         except Exception:
             continue
         if not any(s.get("op") == "backward" for s in program["steps"]):
             continue
-        program = transposed_leaves(program, strided)
-        if program is None:
-            continue
+        if leaves:
+            program = transposed_leaves(program, strided=leaves == "strided")
+            if program is None:
+                continue
+        steps = []
         for step in program["steps"]:
-            if step.get("op") == "backward" and create_graph:
-                step["attrs"] = {"create_graph": True}
-        for leaf, _ in leaves:
+            if step.get("op") == "backward":
+                if create_graph:
+                    step["attrs"] = {"create_graph": True}
+                if twice:   # a first pass that keeps the graph: the second accumulates into .grad
+                    steps.append(dict(step, attrs=dict(step.get("attrs", {}), retain_graph=True)))
+            steps.append(step)
+        program["steps"] = steps
+        for leaf, _ in leaf_names:
             p = json.loads(json.dumps(program))
             p["graph"] = False
             p["outputs"] = [leaf]
@@ -350,8 +325,9 @@ def layouts(probe, create_graph, strided=False):
                 {"out": "gz", "op": "sum", "inputs": [{"op": "mul", "inputs": [leaf + ".grad", "gw"]}]},
                 {"op": "mul_", "inputs": [leaf + ".grad", 2]},
                 {"op": "backward", "inputs": ["gz"]}]
-            kind = "strided" if strided else "transposed"
-            probe.compare(f"{name} .grad of {kind} {leaf}{' (create_graph)' if create_graph else ''}", p, messages=True)
+            label = f"{name}{' twice' if twice else ''} .grad of {leaves + ' ' if leaves else ''}{leaf}" \
+                    f"{' (create_graph)' if create_graph else ''}"
+            probe.compare(label, p, messages=True)
 
 
 def main():
@@ -376,9 +352,9 @@ def main():
     elif args.what == "sums":
         sums(probe, args.count, args.seed, big=args.big)
     elif args.what == "layouts":
-        for strided in (False, True):
-            layouts(probe, create_graph=False, strided=strided)
-            layouts(probe, create_graph=True, strided=strided)
+        for leaves in ("transposed", "strided"):
+            versions(probe, create_graph=False, leaves=leaves)
+            versions(probe, create_graph=True, leaves=leaves)
     else:
         for twice in (False, True):
             versions(probe, create_graph=False, twice=twice)

@@ -49,23 +49,11 @@ final class ViewPlacement {
         let shared = min(baseOffset, viewOffset)
         let inOffset = baseOffset - shared, outOffset = viewOffset - shared
         let size = max(Self.minimumStorage(inSizes, inStrides, inOffset), Self.minimumStorage(outSizes, outStrides, outOffset))
-        let storage: Tensor
-        if Self.mayOverlap(outSizes, outStrides) {
-            // torch's index_add_ of the gradient at each element's storage position, here an
-            // accumulating index_put into zeros (never reached by the engine's views: squeezed
-            // and summed, none overlaps itself)
-            let positions = try Tensor.uninitialized([grad.count], .int64, grad.context)
-            let p = positions.pointer(Int64.self)
-            var k = 0
-            positions.view(shape: outSizes, strides: outStrides, offset: outOffset).forEachElementOffset { p[k] = Int64($0); k += 1 }
-            storage = try grad.reshape([-1]).indexPutIntoZeros(AdvancedIndex(indices: [positions], indexShape: [grad.count], inputShape: [size]))
-            storage.bumpVersion()
-        } else {
-            storage = try Tensor.zeros([size], dtype: grad.dtype, context: grad.context)
-            try storage.asStrided(outSizes, outStrides, offset: outOffset).copy_(grad)
-        }
-        // (torch divides by each position's count when the base overlaps itself; a base is a
-        // root tensor, which never does)
+        // torch scatters with index_add_ when the view, squeezed and summed, still overlaps
+        // itself, and divides by each position's count when the base does: neither happens here
+        // (the engine's views overlap only along broadcast dimensions, and a base is a root tensor)
+        let storage = try Tensor.zeros([size], dtype: grad.dtype, context: grad.context)
+        try storage.asStrided(outSizes, outStrides, offset: outOffset).copy_(grad)
         return try storage.asStrided(baseShape, baseStrides, offset: inOffset)
     }
 
@@ -80,17 +68,6 @@ final class ViewPlacement {
     /// torch's `_min_storage_size`: the elements a geometry reaches from the storage's start.
     private static func minimumStorage(_ sizes: [Int], _ strides: [Int], _ offset: Int) -> Int {
         zip(sizes, strides).reduce(offset + 1) { $0 + ($1.0 - 1) * $1.1 }
-    }
-
-    /// torch's `_maybe_overlapping_memory`: dimensions by increasing stride, each stride past
-    /// the span of the ones before.
-    private static func mayOverlap(_ sizes: [Int], _ strides: [Int]) -> Bool {
-        var span = 0
-        for d in sizes.indices.sorted(by: { strides[$0] < strides[$1] }) {
-            if strides[d] <= span { return true }
-            span += strides[d] * (sizes[d] - 1)
-        }
-        return false
     }
 }
 

@@ -69,14 +69,9 @@ extension Tensor {
         // clamp's own check, in its meta function before the overlap checks, names the output
         // type as C does (`long int`)
         let type = Kernels.clampResultType(self, min: lo, max: hi)
-        let castCheck = { () throws(TensorError) in
-            if !Self.canCast(type, to: self.dtype) {
-                throw .evaluation("result type \(type.scalarTypeName) can't be cast to the desired output type \(self.dtype.cName)")
-            }
-        }
-        try inPlace(operands: [], outputTypeName: \.cName, kernelChecks: castCheck) { (x) throws(TensorError) in
-            try x.clamp(min: lo, max: hi)
-        }
+        try inPlace(operands: [], outputTypeName: \.cName, kernelChecks: { () throws(TensorError) in
+            try self.checkCast(of: type, outputTypeName: \.cName)
+        }) { (x) throws(TensorError) in try x.clamp(min: lo, max: hi) }
     }
 
     /// `x.clamp_(min, max)` with tensor bounds. Backward: ClampBackward0.
@@ -176,9 +171,7 @@ extension Tensor {
         if result.shape != shape {
             throw .evaluation("output with shape \(Shape.format(shape)) doesn't match the broadcast shape \(Shape.format(result.shape))")
         }
-        if !castsFreely && !Self.canCast(result.dtype, to: dtype) {
-            throw .evaluation("result type \(result.dtype.scalarTypeName) can't be cast to the desired output type \(dtype[keyPath: outputTypeName])")
-        }
+        if !castsFreely { try checkCast(of: result.dtype, outputTypeName: outputTypeName) }
         Kernels.copy(from: result, into: self)
         bumpVersion()
         if recording, let node = result.gradFn, let base = viewBase {
@@ -192,6 +185,14 @@ extension Tensor {
             outputNr = result.outputNr
             leafRequiresGrad = false
             if retainsGrad { registerRetainGrad() }
+        }
+    }
+
+    /// torch's refusal to write a result of `type` into this tensor when the cast would lose
+    /// information (a float into an int64 tensor).
+    private func checkCast(of type: DType, outputTypeName: KeyPath<DType, String>) throws(TensorError) {
+        if !Self.canCast(type, to: dtype) {
+            throw .evaluation("result type \(type.scalarTypeName) can't be cast to the desired output type \(dtype[keyPath: outputTypeName])")
         }
     }
 
