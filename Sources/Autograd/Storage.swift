@@ -10,12 +10,12 @@ struct StorageHeader {
     let byteCount: Int
     /// torch's version counter of the tensors that share this storage (views included).
     var version = 0
-    /// The context charged for these bytes; released when the storage dies.
-    let context: Context
 }
 
 /// The memory behind one or more tensors: one allocation holding the header and the elements
-/// (8-byte aligned), charged to its context's byte limit.
+/// (8-byte aligned), charged to its context's byte limit. The last tensor over a storage gives
+/// the bytes back as it dies (`Tensor.deinit`): a tensor holds its context, so a storage need
+/// not, which spares a reference count per storage.
 ///
 /// Views (`view`, `t`, `detach`, `select`, …) share their base's storage and version counter.
 final class Storage: ManagedBuffer<StorageHeader, UInt64> {
@@ -24,13 +24,9 @@ final class Storage: ManagedBuffer<StorageHeader, UInt64> {
         try context.reserve(bytes: byteCount)
         let words = (byteCount + 7) / 8
         let buffer = Storage.create(minimumCapacity: max(words, 1)) { _ in
-            StorageHeader(byteCount: byteCount, context: context)
+            StorageHeader(byteCount: byteCount)
         }
         return unsafeDowncast(buffer, to: Storage.self)
-    }
-
-    deinit {
-        header.context.release(bytes: header.byteCount)
     }
 
     var byteCount: Int { header.byteCount }

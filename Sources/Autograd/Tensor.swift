@@ -107,6 +107,11 @@ public final class Tensor {
         self.hasRowMajorStrides = rowMajor
     }
 
+    /// The last tensor over a storage gives its bytes back to the context's limit.
+    deinit {
+        if isKnownUniquelyReferenced(&storage) { context.release(bytes: storage.byteCount) }
+    }
+
     /// A fresh row-major tensor over a whole new storage: its count and layout are known, not
     /// recomputed from the strides.
     private init(fresh storage: Storage, shape: [Int], strides: [Int], count: Int, dtype: DType, context: Context) {
