@@ -40,28 +40,33 @@ struct BackwardWalk {
         let nodes = discover(root: root, targets: targets, walkID: walkID)
         defer {
             // Gradients left in nodes that did not run (walk IDs are unique: no reset needed).
-            for node in nodes where !node.buffer.isEmpty { node.buffer.removeAll() }
+            for node in nodes { node._withUnsafeGuaranteedRef { if !$0.buffer.isEmpty { $0.buffer.removeAll() } } }
         }
-        try add(try validated(seed, for: root, index: 0, producer: nil), to: root)
+        let rootEdge = UnretainedEdge(root)
+        try add(try validated(seed, for: rootEdge, index: 0, producer: nil), to: rootEdge)
         var captured = [Tensor?](repeating: nil, count: targets.count)
         var ready = ReadyQueue()
-        if root.node.dependencies == 0 { ready.push(root.node) }
+        if root.node.dependencies == 0 { ready.push(Unmanaged.passUnretained(root.node)) }
         let captureMode: Bool
         if case .capture = mode { captureMode = true } else { captureMode = false }
-        while let node = ready.pop() {
+        while let next = ready.pop() {
             try context.checkDeadline()
-            if captureMode {
-                for (k, target) in targets.enumerated() where target?.node === node {
-                    captured[k] = node.buffer.isEmpty ? nil : node.buffer[target!.inputNr]
+            try Self.borrowing(next) { (node) throws(TensorError) in
+                if captureMode {
+                    for (k, target) in targets.enumerated() where target?.node === node {
+                        captured[k] = node.buffer.isEmpty ? nil : node.buffer[target!.inputNr]
+                    }
                 }
-            }
-            if node.isNeeded {
+                guard node.isNeeded else { return }
                 try fireRetainGradHooks(node)
                 try execute(node)
                 for i in 0..<node.edges.count {
-                    guard let next = node.edges[i]?.node else { continue }
-                    next.dependencies -= 1
-                    if next.dependencies == 0 { ready.push(next) }
+                    guard let next = node.nextNode(i) else { continue }
+                    let ready_ = next._withUnsafeGuaranteedRef { next in
+                        next.dependencies -= 1
+                        return next.dependencies == 0
+                    }
+                    if ready_ { ready.push(next) }
                 }
             }
         }
@@ -70,41 +75,45 @@ struct BackwardWalk {
 
     /// Discovers every node reachable from the root, counting dependencies and marking the
     /// nodes that must run. Iterative post-order DFS.
-    private func discover(root: Edge, targets: [Edge?], walkID: Int) -> [Node] {
-        var nodes: [Node] = []
+    private func discover(root: Edge, targets: [Edge?], walkID: Int) -> [Unmanaged<Node>] {
+        var nodes: [Unmanaged<Node>] = []
         nodes.reserveCapacity(16)
         if case .accumulateAll = mode {
             // Every node runs: count dependencies breadth-first, `nodes` itself the work list.
             root.node.enterWalk(walkID)
-            nodes.append(root.node)
+            nodes.append(Unmanaged.passUnretained(root.node))
             var next = 0
             while next < nodes.count {
                 let node = nodes[next]
                 next += 1
-                node.isNeeded = true
-                for i in 0..<node.edges.count {
-                    guard let child = node.edges[i]?.node else { continue }
-                    if child.walkID != walkID {
-                        child.enterWalk(walkID)
-                        nodes.append(child)
+                node._withUnsafeGuaranteedRef { node in
+                    node.isNeeded = true
+                    for i in 0..<node.edges.count {
+                        guard let child = node.nextNode(i) else { continue }
+                        let isNew = child._withUnsafeGuaranteedRef { child in
+                            let isNew = child.walkID != walkID
+                            if isNew { child.enterWalk(walkID) }
+                            child.dependencies += 1
+                            return isNew
+                        }
+                        if isNew { nodes.append(child) }
                     }
-                    child.dependencies += 1
                 }
             }
             return nodes
         }
         // Only nodes on a path to a target run: a post-order decides. The stack holds positions
-        // in `nodes` (which owns the references) and the next edge.
+        // in `nodes` and the next edge.
         var stack: [(index: Int, next: Int)] = []
         stack.reserveCapacity(16)
         func enter(_ node: Node) {
             node.enterWalk(walkID)
             stack.append((nodes.count, 0))
-            nodes.append(node)
+            nodes.append(Unmanaged.passUnretained(node))
         }
         enter(root.node)
         while let top = stack.last {
-            let node = nodes[top.index]
+            let node = nodes[top.index].takeUnretainedValue()
             if top.next < node.edges.count {
                 stack[stack.count - 1].next += 1
                 guard let child = node.edges[top.next]?.node else { continue }
@@ -125,19 +134,39 @@ struct BackwardWalk {
         return nodes
     }
 
+    /// Runs `body` with the node `node` refers to, without retaining it: every node a walk
+    /// reaches is kept alive by its root's graph (edges change only as a node dies) for as long
+    /// as the walk runs.
+    @inline(__always)
+    private static func borrowing(_ node: Unmanaged<Node>, _ body: (Node) throws(TensorError) -> Void) throws(TensorError) {
+        let error: TensorError? = node._withUnsafeGuaranteedRef { node in
+            do throws(TensorError) {
+                try body(node)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let error { throw error }
+    }
+
     /// torch's `validate_outputs`: `grad` summed to the shape and cast to the dtype the slot of
     /// `edge` expects. `producer` is the node whose output `index` it is (nil for the seed).
-    private func validated(_ grad: Tensor, for edge: Edge, index: Int, producer: Node?) throws(TensorError) -> Tensor {
-        let expected = edge.node.outputs[edge.inputNr]
+    private func validated(_ grad: consuming Tensor, for edge: UnretainedEdge, index: Int,
+                           producer: Node?) throws(TensorError) -> Tensor {
+        let (sameShape, dtype) = edge.withNode { node in
+            node.outputs.reading(edge.inputNr) { expected in (expected.shape == grad.shape, expected.dtype) }
+        }
         var grad = grad
-        if grad.shape != expected.shape {
-            guard let reduced = try? grad.sumTo(expected.shape) else {
-                let message = "invalid gradient at index \(index) - got \(Shape.format(grad.shape)) but expected shape compatible with \(Shape.format(expected.shape))"
+        if !sameShape {
+            let shape = edge.withNode { $0.outputs[edge.inputNr].shape }
+            guard let reduced = try? grad.sumTo(shape) else {
+                let message = "invalid gradient at index \(index) - got \(Shape.format(grad.shape)) but expected shape compatible with \(Shape.format(shape))"
                 throw .evaluation(producer.map { "Function \($0.name) returned an \(message)" } ?? message)
             }
             grad = reduced
         }
-        if grad.dtype != expected.dtype { grad = try grad.cast(to: expected.dtype) }
+        if grad.dtype != dtype { grad = try grad.cast(to: dtype) }
         return grad
     }
 
@@ -145,26 +174,30 @@ struct BackwardWalk {
     /// `InputBuffer::add`. A buffered gradient only the buffer holds, dense and alone on its
     /// storage (torch's `can_accumulate_inplace`), takes the new one in place, unless
     /// create_graph must record the sum.
-    private func add(_ grad: Tensor, to edge: Edge) throws(TensorError) {
-        let node = edge.node, nr = edge.inputNr
-        if node.buffer.isEmpty {
-            if node.outputCount == 1 {
-                node.buffer = SmallArray(grad)
+    private func add(_ grad: consuming Tensor, to edge: UnretainedEdge) throws(TensorError) {
+        var moving: Tensor? = consume grad   // moved into the buffer, not copied
+        try Self.borrowing(edge.node) { (node) throws(TensorError) in
+            let nr = edge.inputNr
+            if node.buffer.isEmpty {
+                if node.outputCount == 1 {
+                    node.buffer = SmallArray(moving.take())
+                    return
+                }
+                node.buffer = SmallArray(repeating: nil, count: node.outputCount)
+            }
+            let grad = moving.take()!
+            guard var existing = node.buffer[nr] else {
+                node.buffer[nr] = grad
                 return
             }
-            node.buffer = SmallArray(repeating: nil, count: node.outputCount)
+            node.buffer[nr] = nil
+            if !createGraph && isKnownUniquelyReferenced(&existing) && existing.isDenseSoleOwner() {
+                try existing.addInPlaceUnchecked(grad)
+            } else {
+                existing = try existing.add(grad)
+            }
+            node.buffer[nr] = existing
         }
-        guard var existing = node.buffer[nr] else {
-            node.buffer[nr] = grad
-            return
-        }
-        node.buffer[nr] = nil
-        if !createGraph && isKnownUniquelyReferenced(&existing) && existing.isDenseSoleOwner() {
-            try existing.addInPlaceUnchecked(grad)
-        } else {
-            existing = try existing.add(grad)
-        }
-        node.buffer[nr] = existing
     }
 
     /// Runs one node as torch's `evaluate_function` does: its rule computes the gradient of
@@ -198,26 +231,25 @@ struct BackwardWalk {
         }
         if let formulas = node.derivative.formulas, let k = Self.onlyEdge(of: node) {
             // One input needs a gradient (most nodes): the same steps without an array.
-            let edge = node.edges[k]!
+            let edge = node.edges.unretained(at: k)!
             var grad: Tensor
             do {
-                let incoming = grads[0]!
-                grads.removeAll()
+                let incoming = grads.removeLast()!   // a formula node has one output
                 grad = try Self.engineError { try formulas[k](node, incoming) }
             }   // the incoming gradient dies here
-            grad = try validated(grad, for: edge, index: k, producer: node)
+            grad = try validated(consume grad, for: edge, index: k, producer: node)
             if !retainGraph { node.release() }
-            try add(grad, to: edge)
+            try add(consume grad, to: edge)
             return
         }
         var outputs = try Self.gradients(of: node, from: consume grads)   // the incoming gradients die there
         for i in 0..<min(node.edges.count, outputs.count) {
-            guard let edge = node.edges[i], let grad = outputs[i] else { continue }
+            guard let edge = node.edges.unretained(at: i), let grad = outputs[i] else { continue }
             outputs[i] = try validated(grad, for: edge, index: i, producer: node)
         }
         if !retainGraph { node.release() }
         for i in 0..<min(node.edges.count, outputs.count) {
-            guard let edge = node.edges[i], let grad = outputs[i] else { continue }
+            guard let edge = node.edges.unretained(at: i), let grad = outputs[i] else { continue }
             outputs[i] = nil   // the buffer is to hold the only reference
             try add(grad, to: edge)
         }
@@ -320,24 +352,25 @@ struct BackwardWalk {
     }
 }
 
-/// The nodes ready to run, later sequence numbers first (`AccumulateGrad` first of all).
+/// The nodes ready to run, later sequence numbers first (`AccumulateGrad` first of all),
+/// unretained (see `BackwardWalk.borrowing`).
 private struct ReadyQueue {
     /// Inline for the two ready nodes most walks never exceed.
-    private var heap = SmallArray<Node>()
+    private var heap = SmallArray<Unmanaged<Node>>()
 
-    mutating func push(_ node: Node) {
+    mutating func push(_ node: Unmanaged<Node>) {
         heap.append(node)
         var i = heap.count - 1
         while i > 0 {
             let parent = (i - 1) / 2
-            if heap[parent].sequenceNumber >= heap[i].sequenceNumber { break }
+            if Self.sequenceNumber(heap[parent]) >= Self.sequenceNumber(heap[i]) { break }
             heap.swapAt(parent, i)
             i = parent
         }
     }
 
-    mutating func pop() -> Node? {
-        if heap.count <= 1 { return heap.isEmpty ? nil : heap.removeLast() }   // moved out: no retain
+    mutating func pop() -> Unmanaged<Node>? {
+        if heap.count <= 1 { return heap.isEmpty ? nil : heap.removeLast() }
         guard let top = heap.first else { return nil }
         let last = heap.removeLast()
         if !heap.isEmpty {
@@ -346,14 +379,18 @@ private struct ReadyQueue {
             while true {
                 let l = 2 * i + 1, r = l + 1
                 var m = i
-                if l < heap.count && heap[l].sequenceNumber > heap[m].sequenceNumber { m = l }
-                if r < heap.count && heap[r].sequenceNumber > heap[m].sequenceNumber { m = r }
+                if l < heap.count && Self.sequenceNumber(heap[l]) > Self.sequenceNumber(heap[m]) { m = l }
+                if r < heap.count && Self.sequenceNumber(heap[r]) > Self.sequenceNumber(heap[m]) { m = r }
                 if m == i { break }
                 heap.swapAt(i, m)
                 i = m
             }
         }
         return top
+    }
+
+    private static func sequenceNumber(_ node: Unmanaged<Node>) -> Int {
+        node._withUnsafeGuaranteedRef { $0.sequenceNumber }
     }
 }
 

@@ -6,6 +6,23 @@ public struct Edge {
     public let inputNr: Int
 }
 
+/// An edge that does not keep its node alive: the backward walk's, whose root keeps every node
+/// it reaches alive while it runs.
+struct UnretainedEdge {
+    let node: Unmanaged<Node>
+    let inputNr: Int
+
+    @inline(__always)
+    init(_ edge: borrowing Edge) {
+        node = .passUnretained(edge.node)
+        inputNr = edge.inputNr
+    }
+
+    /// `body` applied to the node, not retained.
+    @inline(__always)
+    func withNode<R>(_ body: (Node) -> R) -> R { node._withUnsafeGuaranteedRef(body) }
+}
+
 /// Shape and dtype of one forward output: what a gradient flowing back into it must look like.
 struct TensorMeta {
     let shape: [Int]
@@ -91,6 +108,11 @@ public final class Node {
         if isReleased { throw Node.freedGraphError }
         return savedTensors[i].tensor
     }
+
+    /// The node edge `i` sends its gradient to, or nil, unretained: for the backward walk,
+    /// whose root keeps every node it reaches alive.
+    @inline(__always)
+    func nextNode(_ i: Int) -> Unmanaged<Node>? { edges.unretained(at: i)?.node }
 
     public func inputShape(_ i: Int) -> [Int] {
         let edge = edges[i]!

@@ -131,3 +131,29 @@ extension SmallArray {
         return true
     }
 }
+
+extension SmallArray {
+    /// `body` applied to element `i` (there is one) in place, without copying it.
+    @inline(__always)
+    func reading<R>(_ i: Int, _ body: (borrowing Element) -> R) -> R {
+        switch i {
+        case 0: if case .some(let element) = first { return body(element) }
+        case 1: if case .some(let element) = second { return body(element) }
+        default: return body(rest[i - 2])
+        }
+        preconditionFailure("index out of range")
+    }
+}
+
+extension SmallArray where Element == Edge? {
+    /// Edge `i`, or nil, read in place and not retained: the caller keeps the graph alive.
+    @inline(__always)
+    func unretained(at i: Int) -> UnretainedEdge? {
+        switch i {
+        case 0: if case .some(.some(let edge)) = first { return UnretainedEdge(edge) }
+        case 1: if case .some(.some(let edge)) = second { return UnretainedEdge(edge) }
+        default: return rest[i - 2].map(UnretainedEdge.init)
+        }
+        return nil
+    }
+}
