@@ -73,7 +73,7 @@ public final class Derivative: Sendable {
         // an edge means the input requires grad; without one it still may (a no_grad view)
         let edge = try a.gradientEdge
         guard edge != nil || a.requiresGrad else { return nil }
-        return makeNode(SmallArray(edge), output)
+        return makeNode(SmallArray(consume edge), output)
     }
 
     @discardableResult
@@ -81,7 +81,7 @@ public final class Derivative: Sendable {
         guard output.context.isGradEnabled else { return nil }
         let ea = try a?.gradientEdge, eb = try b?.gradientEdge
         guard ea != nil || eb != nil || a?.requiresGrad == true || b?.requiresGrad == true else { return nil }
-        return makeNode(SmallArray(ea, eb), output)
+        return makeNode(SmallArray(consume ea, consume eb), output)
     }
 
     @discardableResult
@@ -90,7 +90,7 @@ public final class Derivative: Sendable {
         var edges = SmallArray(try a?.gradientEdge, try b?.gradientEdge)
         edges.append(try c?.gradientEdge)
         guard edges.contains(where: { $0 != nil }) || [a, b, c].contains(where: { $0?.requiresGrad == true }) else { return nil }
-        return makeNode(edges, output)
+        return makeNode(consume edges, output)
     }
 
     /// Records a node with any number of inputs and outputs (cat, split, max with indices…).

@@ -64,13 +64,15 @@ public final class Node {
     var isNeeded = false
     var buffer = SmallArray<Tensor?>()
 
-    init(_ derivative: Derivative, edges: SmallArray<Edge?>, outputs: SmallArray<TensorMeta>, sequenceNumber: Int) {
+    init(_ derivative: Derivative, edges: consuming SmallArray<Edge?>, outputs: consuming SmallArray<TensorMeta>, sequenceNumber: Int) {
         self.derivative = derivative
         self.edges = edges
         self.outputs = outputs
         self.sequenceNumber = sequenceNumber
         self.variable = nil
-        for i in 0..<edges.count { if let below = edges[i]?.node.height, below >= height { height = below + 1 } }
+        for i in 0..<self.edges.count {   // read in place: a copy of an edge retains its node
+            if let below = self.edges.unretained(at: i)?.withNode(\.height), below >= height { height = below + 1 }
+        }
     }
 
     /// An `AccumulateGrad` node for `leaf`.
