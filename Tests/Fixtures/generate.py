@@ -1439,6 +1439,52 @@ program("split-after-base-inplace-detach", [
     {"out": ["a", "b"], "op": "split", "inputs": ["y", 2]}, {"op": "mul_", "inputs": ["y", 2]},
     {"out": "d", "op": "detach", "inputs": ["a"]}, nograd({"out": "s", "op": "sum", "inputs": ["b"]})],
     ["y", "d", "s"])
+# torch's autograd layer collects an op's input edges before its kernel runs: a stale view's
+# error (a split output, or a view made under no_grad, whose base was written since) comes before
+# the op's own argument checks, after the checks of composite ops and of constant arguments
+def stale_split(*steps):
+    return [leaf("x", [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]), {"out": "y", "op": "mul", "inputs": ["x", 1]},
+            {"out": ["a", "b"], "op": "split", "inputs": ["y", 3]}, {"op": "mul_", "inputs": ["y", 2]}, *steps]
+
+
+def stale_nograd(*steps):
+    return [leaf("x", [0.25, 0.5, 0.75, 0.5, 0.25, 0.5]), {"out": "y", "op": "mul", "inputs": ["x", 1]},
+            nograd({"out": "a", "op": "reshape", "inputs": ["y", 2, 3]}), {"op": "mul_", "inputs": ["y", 2]}, *steps]
+
+
+SPLIT_STALE = "Output 0 of Split is a view and its base or another view of its base has been modified inplace"
+NOGRAD_STALE = "A view was created in no_grad mode and its base or another view of its base has been modified inplace"
+for name, call in [
+        ("add-shape-mismatch", {"op": "add", "inputs": ["a", {"op": "ones", "inputs": [2]}]}),
+        ("mm-not-matrix", {"op": "mm", "inputs": ["a", {"op": "ones", "inputs": [3, 2]}]}),
+        ("sum-dim-out-of-range", {"op": "sum", "inputs": ["a"], "attrs": {"dim": 4}}),
+        ("view-bad-shape", {"op": "view", "inputs": ["a", 4]}),
+        ("squeeze-dim-out-of-range", {"op": "squeeze", "inputs": ["a"], "attrs": {"dim": 3}}),
+        ("split-sizes-mismatch", {"op": "split", "inputs": ["a"], "attrs": {"split_size_or_sections": [1, 1]}}),
+        ("cat-mismatch", {"op": "cat", "inputs": ["a", {"op": "ones", "inputs": [2, 2]}]}),
+        ("add_-into-plain-tensor", {"op": "add_", "inputs": [{"op": "ones", "inputs": [2]}, "a"]}),
+        ("bce-out-of-range", {"op": "binary_cross_entropy", "inputs": ["a", {"op": "ones_like", "inputs": ["a"]}]}),
+        ("bce-with-logits-int64-target", {"op": "binary_cross_entropy_with_logits", "inputs": [
+            "a", {"op": "tensor", "attrs": {"data": [1, 0, 1], "dtype": "int64"}}]}),
+        ("nll-target-out-of-range", {"op": "nll_loss", "inputs": [
+            {"op": "unsqueeze", "inputs": ["a", 0]}, {"op": "tensor", "attrs": {"data": [7], "dtype": "int64"}}]})]:
+    out = ["z", "w"] if call["op"] == "split" else "z"
+    program(f"stale-split-view-before-{name}-error", stale_split(dict(call, out=out)), [], message=SPLIT_STALE,
+            about="a stale view's error comes before the op's own argument checks, as torch collects edges first")
+program("stale-nograd-view-before-mm-error", stale_nograd(
+    {"out": "z", "op": "mm", "inputs": ["a", {"op": "ones", "inputs": [2, 2]}]}), ["z"], message=NOGRAD_STALE)
+program("stale-split-view-after-matmul-rank-error", stale_split(
+    {"out": "z", "op": "matmul", "inputs": ["a", {"op": "tensor", "attrs": {"data": 2.0}}]}), ["z"],
+    message="both arguments to matmul need to be at least 1D",
+    about="matmul is composite in torch: its own check comes before the first recorded op's")
+program("stale-split-view-after-broadcast-error-in-mse", stale_split(
+    {"out": "z", "op": "mse_loss", "inputs": ["a", {"op": "ones", "inputs": [2]}]}), ["z"],
+    message="The size of tensor a (3) must match the size of tensor b (2)",
+    about="F.mse_loss broadcasts its arguments (composite) before mse_loss collects edges")
+program("stale-split-view-as-bce-weight-error", stale_split(
+    {"out": "z", "op": "binary_cross_entropy", "inputs": [{"op": "full", "attrs": {"shape": [3], "fill_value": 0.5}}, {"op": "ones", "inputs": [3]}],
+     "attrs": {"weight": "a"}}), ["z"], message=SPLIT_STALE,
+    about="torch's check that weight does not require grad reads its grad_fn, which refuses a stale view")
 program("split-of-plain-tensor-inplace-error", [
     leaf("w", [1.0, 2.0]), {"out": "y", "op": "ones", "inputs": [4]},
     {"out": ["a", "b"], "op": "split", "inputs": ["y", 2]}, {"op": "mul_", "inputs": ["a", "w"]}],

@@ -17,7 +17,10 @@ in place, gradients copied because their layout is not the leaf's), with and wit
 create_graph, after one backward and after two (the second accumulating into .grad).
 `layouts` does the same with each 2-d leaf made a transposed leaf, then a strided (not dense)
 one, where AccumulateGrad's layout contract decides whether the gradient is stolen or copied.
-All print `N probed, M differ`.
+`stale` gives every form, in place of each of its leaves in turn, a stale view: an output of
+`split` (or, with the leaf's shape, one made under no_grad) whose base was written in place
+since, in the leaf's shape and in shapes the op refuses, so that torch's order of the view
+error and the op's own argument checks shows. All print `N probed, M differ`.
 """
 import argparse
 import contextlib
@@ -330,10 +333,51 @@ def versions(probe, create_graph, twice=False, leaves=None):
             probe.compare(label, p, messages=True)
 
 
+def stale(probe):
+    """Every form with each leaf replaced by a stale view, of its shape and of other shapes."""
+    sys.path.insert(0, HERE)
+    with contextlib.redirect_stdout(io.StringIO()):
+        import generate
+    for name, op, inputs, attrs, options in generate.FORMS:
+        try:
+            program, leaf_names, outs = generate.first_order(name, op, inputs, attrs, options)
+        except Exception:
+            continue
+        dtype = program.get("dtype", "float32")
+        for leaf, shape in leaf_names:
+            for view_shape in (list(shape), [3], [2, 3], []):
+                for how in ("split", "no_grad"):
+                    count = 1
+                    for n in view_shape:
+                        count *= n
+                    base = [float(k % 5) * 0.5 + 0.25 for k in range(2 * count)]
+                    made = [{"out": "sv_x", "op": "tensor", "attrs": {"data": base, "dtype": dtype, "requires_grad": True}},
+                            {"out": "sv_base", "op": "mul", "inputs": ["sv_x", 1]}]
+                    if how == "split":
+                        made += [{"out": "sv_flat", "op": "reshape", "inputs": ["sv_base", 2, *view_shape]},
+                                 {"out": ["sv_a", "sv_b"], "op": "split", "inputs": ["sv_flat", 1]},
+                                 {"out": "sv", "op": "reshape", "inputs": ["sv_a", *view_shape] if view_shape else ["sv_a", []]},
+                                 {"op": "mul_", "inputs": ["sv_flat", 2]}]
+                    else:
+                        made += [{"no_grad": [
+                                     {"out": "sv_flat", "op": "reshape", "inputs": ["sv_base", 2, *view_shape]},
+                                     {"out": "sv", "op": "select", "inputs": ["sv_flat", 0, 0]}]},
+                                 {"op": "mul_", "inputs": ["sv_base", 2]}]
+                    steps = []
+                    for step in program["steps"]:
+                        if step.get("out") == leaf:
+                            steps.append(step)
+                            steps += made
+                            continue
+                        steps.append(json.loads(json.dumps(step).replace(f'"{leaf}"', '"sv"')))
+                    p = {**program, "steps": steps, "outputs": [], "graph": False}
+                    probe.compare(f"{name}: {leaf} as a stale {how} view {view_shape}", p, messages=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
-    parser.add_argument("what", choices=["specials", "versions", "layouts", "sums"])
+    parser.add_argument("what", choices=["specials", "versions", "layouts", "sums", "stale"])
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--big", action="store_true", help="sums: tensors of 32,768 to 100,000 elements")
@@ -351,6 +395,8 @@ def main():
         specials(probe, json.loads(c.getresponse().read())["ops"])
     elif args.what == "sums":
         sums(probe, args.count, args.seed, big=args.big)
+    elif args.what == "stale":
+        stale(probe)
     elif args.what == "layouts":
         for leaves in ("transposed", "strided"):
             versions(probe, create_graph=False, leaves=leaves)

@@ -59,6 +59,21 @@ public final class Derivative: Sendable {
     /// The op family: `mul` for `mul.Tensor`.
     public var family: Substring { name.prefix { $0 != "." } }
 
+    /// Throws torch's error for the first input whose history cannot be regenerated
+    /// (`Tensor.staleViewError`) when grad mode is on. torch's autograd layer collects an op's
+    /// input edges before the kernel runs, so that error comes before the kernel's own checks
+    /// of its arguments: ops call this before their kernel with the inputs they then record.
+    @inline(__always)
+    static func checkInputs(_ a: Tensor?, _ b: Tensor? = nil, _ c: Tensor? = nil) throws(TensorError) {
+        try a?.checkHistory()
+        try b?.checkHistory()
+        try c?.checkHistory()
+    }
+
+    static func checkInputs(_ inputs: [Tensor]) throws(TensorError) {
+        for input in inputs { try input.checkHistory() }
+    }
+
     /// Records a node for `output`, computed from `inputs`, when grad mode is on and some input
     /// requires grad; nil otherwise. A nil input is a Python number: it takes an input position
     /// (torch's `None` entry in `next_functions`) but never a gradient; so does an input that
@@ -116,6 +131,12 @@ public final class Derivative: Sendable {
 }
 
 extension Tensor {
+    /// See `Derivative.checkInputs`.
+    @inline(__always)
+    fileprivate func checkHistory() throws(TensorError) {
+        if viewCreation != .ordinary, context.isGradEnabled, let error = staleViewError { throw error }
+    }
+
     /// Makes this tensor output `nr` of `node`: a non-leaf whose `grad_fn` is the node.
     func becomeOutput(_ nr: Int, of node: Node) {
         gradFn = node

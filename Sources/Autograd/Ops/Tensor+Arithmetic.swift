@@ -28,6 +28,7 @@ private let minimumRule = Derivatives.named("minimum")
 extension Tensor {
     /// `torch.add(self, other, alpha=alpha)`: `self + alpha * other`. Backward: AddBackward0.
     public func add(_ other: Tensor, alpha: Scalar = 1) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self, other)
         let out = try Kernels.binary(.add, self, other, alpha: alpha.doubleValue == 1 ? nil : alpha)
         try addRule.record(self, other, output: out)?.attributes.scalar2 = alpha
         return out
@@ -35,6 +36,7 @@ extension Tensor {
 
     /// `self + other` for a Python number. Backward: AddBackward0 (AddBackward1 in a formula).
     public func add(_ other: Scalar, alpha: Scalar = 1) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self)
         let out = try Kernels.binary(.add, self, other, alpha: alpha.doubleValue == 1 ? nil : alpha)
         if context.runsBackwardFormulas {
             try addScalarRule.record(self, output: out)
@@ -46,6 +48,7 @@ extension Tensor {
 
     /// `torch.sub(self, other, alpha=alpha)`: `self - alpha * other`. Backward: SubBackward0.
     public func sub(_ other: Tensor, alpha: Scalar = 1) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self, other)
         let out = try Kernels.binary(.sub, self, other, alpha: alpha.doubleValue == 1 ? nil : alpha)
         try subRule.record(self, other, output: out)?.attributes.scalar2 = alpha
         return out
@@ -53,6 +56,7 @@ extension Tensor {
 
     /// `self - other` for a Python number. Backward: SubBackward0.
     public func sub(_ other: Scalar, alpha: Scalar = 1) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self)
         let out = try Kernels.binary(.sub, self, other, alpha: alpha.doubleValue == 1 ? nil : alpha)
         if context.runsBackwardFormulas {
             try subScalarRule.record(self, output: out)
@@ -64,6 +68,7 @@ extension Tensor {
 
     /// `torch.rsub(self, other, alpha=alpha)`: `other - alpha * self`. Backward: RsubBackward0.
     public func rsub(_ other: Tensor, alpha: Scalar = 1) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self, other)
         let out = try Kernels.binary(.sub, other, self, alpha: alpha.doubleValue == 1 ? nil : alpha)
         try rsubTensorRule.record(self, other, output: out)?.attributes.scalar2 = alpha
         return out
@@ -71,6 +76,7 @@ extension Tensor {
 
     /// `other - alpha * self` for a Python number (`2 - x`). Backward: RsubBackward1.
     public func rsub(_ other: Scalar, alpha: Scalar = 1) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self)
         let scaled = alpha.doubleValue == 1 ? self : try Kernels.binary(.mul, self, alpha)
         let out = try Kernels.binary(.sub, scaled, other, scalarFirst: true)
         if context.runsBackwardFormulas {
@@ -83,6 +89,7 @@ extension Tensor {
 
     /// `torch.mul(self, other)`. Backward: MulBackward0.
     public func mul(_ other: Tensor) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self, other)
         let out = try Kernels.binary(.mul, self, other)
         try mulRule.record(self, other, output: out)?.saveCrossed(self, as: .`self`, other, as: .other)
         return out
@@ -96,6 +103,7 @@ extension Tensor {
     /// `self * other` with `other` a wrapped number tensor, as torch's own formulas multiply by a
     /// saved Python number. Backward: MulBackward0.
     func mul(wrapped other: Scalar) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self)
         let out = try Kernels.binary(.mul, self, other)
         try mulRule.record(self, nil, output: out)?.attributes.scalar = other
         return out
@@ -103,6 +111,7 @@ extension Tensor {
 
     /// `torch.div(self, other)`: true division. Backward: DivBackward0.
     public func div(_ other: Tensor) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self, other)
         let out = try Kernels.binary(.div, self, other)
         try divRule.record(self, other, output: out)?.save(self, as: .`self`, other, as: .other)
         return out
@@ -115,6 +124,7 @@ extension Tensor {
 
     /// `self / other` with `other` a wrapped number tensor. Backward: DivBackward0.
     func div(wrapped other: Scalar) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self)
         let out = try Kernels.binary(.div, self, other)
         try divRule.record(self, nil, output: out)?.attributes.scalar = other
         return out
@@ -125,6 +135,7 @@ extension Tensor {
 
     /// `torch.div(self, other, rounding_mode=mode)`. Backward: DivBackward2 (zero gradients).
     public func div(_ other: Tensor, roundingMode mode: RoundingMode) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self, other)
         let out = try Kernels.binary(mode == .floor ? .floorDivide : .truncDivide, self, other)
         if out.dtype.isFloatingPoint { try divModeRule.record(self, other, output: out) }
         return out
@@ -132,6 +143,7 @@ extension Tensor {
 
     /// `torch.div(self, other, rounding_mode=mode)` for a Python number. Backward: DivBackward2.
     public func div(_ other: Scalar, roundingMode mode: RoundingMode) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self)
         let out = try Kernels.binary(mode == .floor ? .floorDivide : .truncDivide, self, other)
         if out.dtype.isFloatingPoint { try divModeRule.record(self, nil, output: out) }
         return out
@@ -145,6 +157,7 @@ extension Tensor {
 
     /// `self ** exponent` for a Python number. Backward: PowBackward0.
     public func pow(_ exponent: Scalar) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self)
         let out = try Kernels.binary(.pow, self, exponent)
         if let node = try powScalarRule.record(self, output: out) {
             node.save(self)
@@ -155,6 +168,7 @@ extension Tensor {
 
     /// `self ** exponent` elementwise. Backward: PowBackward1.
     public func pow(_ exponent: Tensor) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self, exponent)
         let out = try Kernels.binary(.pow, self, exponent)
         if let node = try powTensorRule.record(self, exponent, output: out) {
             node.save(self, as: .`self`, exponent, as: .exponent)
@@ -165,6 +179,7 @@ extension Tensor {
 
     /// `base ** exponent` for a Python number `base`. Backward: PowBackward2.
     public static func pow(_ base: Scalar, _ exponent: Tensor) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(exponent)
         let out = try Kernels.binary(.pow, exponent, base, scalarFirst: true, rowMajor: true)
         if let node = try powBaseRule.record(exponent, output: out) {
             node.save(exponent)
@@ -181,6 +196,7 @@ extension Tensor {
 
     /// `torch.maximum`: the elementwise maximum (NaN propagates). Backward: MaximumBackward0.
     public func maximum(_ other: Tensor) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self, other)
         let out = try Kernels.binary(.maximum, self, other)
         try maximumRule.record(self, other, output: out)?.save(self, as: .`self`, other, as: .other)
         return out
@@ -188,6 +204,7 @@ extension Tensor {
 
     /// `torch.minimum`: the elementwise minimum (NaN propagates). Backward: MinimumBackward0.
     public func minimum(_ other: Tensor) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self, other)
         let out = try Kernels.binary(.minimum, self, other)
         try minimumRule.record(self, other, output: out)?.save(self, as: .`self`, other, as: .other)
         return out

@@ -67,6 +67,7 @@ extension Tensor {
     /// `x.to(dtype)`, recorded: the gradient is cast back. Backward: ToCopyBackward0.
     public func cast(to dtype: DType) throws(TensorError) -> Tensor {
         if dtype == self.dtype { return self }
+        if dtype.isFloatingPoint { try Derivative.checkInputs(self) }
         let out = try converted(to: dtype)
         if dtype.isFloatingPoint { try toCopyRule.record(self, output: out) }
         return out

@@ -147,6 +147,7 @@ extension Tensor {
             if requiresGrad && isLeaf {
                 throw .evaluation("a leaf Variable that requires grad is being used in an in-place operation.")
             }
+            try Derivative.checkInputs(operands)   // torch collects the edges next
         }
         try kernelChecks()
         // TensorIterator's order: the output's own overlap, then its overlap with each input

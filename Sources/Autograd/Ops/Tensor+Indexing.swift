@@ -159,6 +159,7 @@ extension Tensor {
 
     /// Advanced indexing of the given dims by int64 tensors. Backward: IndexBackward0.
     func advancedIndex(_ entries: [(dim: Int, index: Tensor)]) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self)
         var indexShape: [Int] = []
         for entry in entries { indexShape = try Shape.broadcast(indexShape, entry.index.shape) }
         var indices = [Tensor?](repeating: nil, count: rank)
@@ -202,6 +203,7 @@ extension Tensor {
 
     /// `torch.gather(x, dim, index)`. Backward: GatherBackward0.
     public func gather(dim: Int, index: Tensor) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self)
         let d = try Shape.wrap(dim, rank: rank)
         let out = try Kernels.gather(self, dim: d, index: index)
         if let node = try gatherRule.record(self, output: out) {

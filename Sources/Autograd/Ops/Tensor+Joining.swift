@@ -12,6 +12,7 @@ extension Tensor {
         guard let first = tensors.first else {
             throw .evaluation("torch.cat(): expected a non-empty list of Tensors")
         }
+        try Derivative.checkInputs(tensors)
         if let i = tensors.firstIndex(where: { $0.rank == 0 }) {
             throw .evaluation("zero-dimensional tensor (at position \(i)) cannot be concatenated")
         }
@@ -52,6 +53,7 @@ extension Tensor {
         guard let first = tensors.first else {
             throw .evaluation("stack expects a non-empty TensorList")
         }
+        try Derivative.checkInputs(tensors)
         for (i, t) in tensors.enumerated() where t.shape != first.shape {
             throw .evaluation("stack expects each tensor to be equal size, but got \(Shape.format(first.shape)) at entry 0 and \(Shape.format(t.shape)) at entry \(i)")
         }
@@ -65,6 +67,7 @@ extension Tensor {
     /// `torch.split(x, split_size, dim)`: views of `splitSize` along `dim` (the last may be
     /// shorter). Backward: SplitBackward0.
     public func split(size splitSize: Int, dim: Int = 0) throws(TensorError) -> [Tensor] {
+        try Derivative.checkInputs(self)
         guard rank > 0 else { throw .evaluation("split expects at least a 1-dimensional tensor") }
         let d = try Shape.wrap(dim, rank: rank)
         let size = shape[d]
@@ -79,6 +82,7 @@ extension Tensor {
 
     /// `torch.split(x, [sizes], dim)`. Backward: SplitWithSizesBackward0.
     public func split(sizes: [Int], dim: Int = 0) throws(TensorError) -> [Tensor] {
+        try Derivative.checkInputs(self)
         guard rank > 0 else { throw .evaluation("split expects at least a 1-dimensional tensor") }
         let d = try Shape.wrap(dim, rank: rank)
         guard sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == shape[d] else {
@@ -100,6 +104,7 @@ extension Tensor {
     }
 
     private func splitParts(_ sizes: [Int], dim d: Int, rule: Derivative) throws(TensorError) -> [Tensor] {
+        try Derivative.checkInputs(self)
         var start = 0
         var parts: [Tensor] = []
         for size in sizes {

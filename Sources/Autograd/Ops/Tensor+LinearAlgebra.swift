@@ -17,6 +17,7 @@ extension Tensor {
 
     /// `torch.mm`: the product of two matrices. Backward: MmBackward0.
     public func mm(_ other: Tensor) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self, other)
         guard rank == 2 else { throw .evaluation("mm: self must be a matrix, got \(rank)-D tensor") }
         guard other.rank == 2 else { throw .evaluation("mm: mat2 must be a matrix, got \(other.rank)-D tensor") }
         guard shape[1] == other.shape[0] else {
@@ -31,6 +32,7 @@ extension Tensor {
 
     /// `torch.mv`: a matrix times a vector. Backward: MvBackward0.
     public func mv(_ vector: Tensor) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self, vector)
         guard rank == 2 && vector.rank == 1 else {
             throw .evaluation("vector + matrix @ vector expected, got \(1), \(rank), \(vector.rank)")
         }
@@ -49,6 +51,7 @@ extension Tensor {
 
     /// `torch.dot`: the inner product of two vectors. Backward: DotBackward0.
     public func dot(_ other: Tensor) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self, other)
         guard rank == 1 && other.rank == 1 else {
             throw .evaluation("1D tensors expected, but got \(rank)D and \(other.rank)D tensors")
         }
@@ -66,6 +69,7 @@ extension Tensor {
 
     /// `torch.bmm`: batched matrix products of two 3-d tensors. Backward: BmmBackward0.
     public func bmm(_ other: Tensor) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self, other)
         guard rank == 3 else { throw .evaluation("batch1 must be a 3D tensor") }
         guard other.rank == 3 else { throw .evaluation("batch2 must be a 3D tensor") }
         guard other.shape[0] == shape[0] && other.shape[1] == shape[2] else {
@@ -95,6 +99,7 @@ extension Tensor {
     /// `torch.addmm(bias, self, other)`: `bias + self @ other`, `bias` broadcast.
     /// Backward: AddmmBackward0.
     public static func addmm(_ bias: Tensor, _ a: Tensor, _ b: Tensor) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(bias, a, b)
         guard bias.dtype == b.dtype else {
             throw .evaluation("self and mat2 must have the same dtype, but got \(bias.dtype.scalarTypeName) and \(b.dtype.scalarTypeName)")
         }

@@ -30,6 +30,7 @@ public enum Reduction: String, Sendable {
 extension Tensor {
     /// torch refuses a weight that requires grad: its loss kernels have no derivative for it.
     private func requireConstant(_ weight: Tensor?, _ name: String, of function: String) throws(TensorError) {
+        try weight?.checkGradFn()   // torch's requires_grad reads grad_fn, which refuses a stale view
         if let weight, weight.requiresGrad, context.isGradEnabled {
             throw .evaluation("The function '\(function)' is not differentiable with respect to argument '\(name)'. This input cannot have requires_grad True.")
         }
@@ -46,6 +47,7 @@ extension Tensor {
     /// `F.mse_loss(input, target, reduction)`. Backward: MseLossBackward0.
     public func mseLoss(_ target: Tensor, reduction: Reduction = .mean) throws(TensorError) -> Tensor {
         let (input, target) = try Tensor.broadcastTensors(self, target)
+        try Derivative.checkInputs(input, target)
         // one kernel over the promoted dtype, as torch's mse_cpu: floating only
         var types = ResultType()
         types.add(input)
@@ -84,6 +86,7 @@ extension Tensor {
             throw .evaluation("Using a target size (\(Shape.torchSize(target.shape))) that is different to the input size (\(Shape.torchSize(shape))) is deprecated. Please ensure they have the same size.")
         }
         try requireConstant(weight, "weight", of: "binary_cross_entropy")
+        try Derivative.checkInputs(self, target)
         for (x, t) in zip(try checkedDoubles(), try target.checkedDoubles()) {   // torch checks each element's input, then its target
             guard x >= 0 && x <= 1 else { throw .evaluation("all elements of input should be between 0 and 1") }
             guard t >= 0 && t <= 1 else { throw .evaluation("all elements of target should be between 0 and 1") }
@@ -111,13 +114,15 @@ extension Tensor {
         guard target.shape == shape else {
             throw .evaluation("Target size (\(Shape.torchSize(target.shape))) must be the same as input size (\(Shape.torchSize(shape)))")
         }
+        // torch's autograd layer first (the constant arguments, then the edges), then the kernel
+        try requireConstant(weight, "weight", of: "binary_cross_entropy_with_logits")
+        try requireConstant(posWeight, "pos_weight", of: "binary_cross_entropy_with_logits")
+        try Derivative.checkInputs(self, target)
         guard dtype.isFloatingPoint else { throw .evaluation("\"log_sigmoid_cpu\" not implemented for '\(dtype.scalarTypeName)'") }
         // torch computes `(1 - target).mul_(input)`, its 1 a tensor of the target's dtype: a
         // bool target subtracts two bool tensors, an integer one cannot hold the product
         if target.dtype == .bool { try Kernels.checkSubtraction(.bool, .bool) }
         if target.dtype == .int64 { throw .evaluation("result type \(dtype.scalarTypeName) can't be cast to the desired output type Long") }
-        try requireConstant(weight, "weight", of: "binary_cross_entropy_with_logits")
-        try requireConstant(posWeight, "pos_weight", of: "binary_cross_entropy_with_logits")
         let out = try context.withGradMode(false) { () throws(TensorError) in
             // (1 - t) x + (1 + (pw - 1) t) (log(1 + exp(-|x|)) + max(-x, 0))
             let softplusNegative = try abs().neg().exp().log1p().add(try neg().clamp(min: .int(0), max: nil))
@@ -161,10 +166,12 @@ extension Tensor {
         switch rank {
         case 1, 2:
             try requireConstant(weight, "weight", of: "nll_loss_forward")
+            try Derivative.checkInputs(self)
             let plan = try NLLPlan(input: self, target: target, weight: weight, ignoreIndex: ignoreIndex)
             return try recordNLL(nllRule, plan, target, weight, ignoreIndex, reduction)
         case 4:
             try requireConstant(weight, "weight", of: "nll_loss2d_forward")
+            try Derivative.checkInputs(self)
             let plan = try NLLPlan(spatialInput: self, target: target, weight: weight, ignoreIndex: ignoreIndex)
             return try recordNLL(nll2dRule, plan, target, weight, ignoreIndex, reduction)
         default:

@@ -28,6 +28,7 @@ extension Tensor {
     private enum Saves { case input, result, nothing }
 
     private func pointwise(_ op: UnaryOp, _ rule: Derivative, saves: Saves) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self)
         let out = try Kernels.unary(op, self)
         if let node = try rule.record(self, output: out) {
             switch saves {
@@ -76,6 +77,7 @@ extension Tensor {
 
     /// `torch.nn.functional.gelu`, exact or tanh-approximated. Backward: GeluBackward0.
     public func gelu(tanhApproximation: Bool = false) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self)
         guard dtype.isFloatingPoint else { throw .evaluation("\"GeluKernelImpl\" not implemented for '\(dtype.scalarTypeName)'") }
         let out = try Kernels.unary(tanhApproximation ? .geluTanh : .gelu, self)
         if let node = try geluRule.record(self, output: out) {
@@ -88,6 +90,7 @@ extension Tensor {
     /// `torch.nn.functional.softplus(x, beta, threshold)`: `log(1 + exp(beta x)) / beta`,
     /// the identity where `beta x > threshold`. Backward: SoftplusBackward0.
     public func softplus(beta: Double = 1, threshold: Double = 20) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self)
         guard dtype.isFloatingPoint else { throw .evaluation("\"softplus_cpu\" not implemented for '\(dtype.scalarTypeName)'") }
         let out = try Kernels.softplus(self, beta: beta, threshold: threshold)
         if let node = try softplusRule.record(self, output: out) {
@@ -101,6 +104,7 @@ extension Tensor {
     /// `torch.clamp(x, min, max)` with number bounds; the gradient passes where
     /// `min <= x <= max`. Backward: ClampBackward1.
     public func clamp(min lo: Scalar?, max hi: Scalar?) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self)
         guard lo != nil || hi != nil else {
             throw .evaluation("torch.clamp: At least one of 'min' or 'max' must not be None")
         }
@@ -116,6 +120,7 @@ extension Tensor {
 
     /// `torch.clamp(x, min, max)` with tensor bounds (broadcast). Backward: ClampBackward0.
     public func clamp(min lo: Tensor?, max hi: Tensor?) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self, lo, hi)
         guard lo != nil || hi != nil else {
             throw .evaluation("torch.clamp: At least one of 'min' or 'max' must not be None")
         }
@@ -134,6 +139,7 @@ extension Tensor {
     /// `torch.where(condition, self, other)`: `self` where `condition`, else `other`, broadcast.
     /// Backward: WhereBackward0.
     public static func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(a, b)
         guard condition.dtype == .bool else {
             throw .evaluation("where expected condition to be a boolean tensor, but got a tensor with dtype \(condition.dtype.scalarTypeName)")
         }

@@ -28,6 +28,7 @@ extension Tensor {
     /// `torch.sum(x)` or `torch.sum(x, dim, keepdim)`; integers and bools sum to int64.
     /// Backward: SumBackward0 (whole tensor) or SumBackward1 (`dim`).
     public func sum(dims: [Int]? = nil, keepDim: Bool = false, dtype: DType? = nil) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self)
         let input = try dtype.map { (d) throws(TensorError) in try converted(to: d) } ?? self
         let out = try Kernels.reduce(.sum, input, dims: dims, keepDim: keepDim)
         if dims == nil {
@@ -40,6 +41,7 @@ extension Tensor {
 
     /// `torch.mean`; floating tensors only, as in torch. Backward: MeanBackward0 or MeanBackward1.
     public func mean(dims: [Int]? = nil, keepDim: Bool = false, dtype: DType? = nil) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self)
         let input = try dtype.map { (d) throws(TensorError) in try converted(to: d) } ?? self
         guard input.dtype.isFloatingPoint else {
             throw .evaluation("mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: \(input.dtype.scalarTypeName)")
@@ -58,6 +60,7 @@ extension Tensor {
     /// `torch.prod` over all elements or one dimension; zeros are handled exactly.
     /// Backward: ProdBackward0 or ProdBackward1.
     public func prod(dim: Int? = nil, keepDim: Bool = false, dtype: DType? = nil) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self)
         let input = try dtype.map { (d) throws(TensorError) in try converted(to: d) } ?? self
         let out = try Kernels.reduce(.prod, input, dims: dim.map { [$0] }, keepDim: keepDim)
         if let node = try recordReduction(dim == nil ? prodRule : prodDimRule, dims: dim.map { [$0] }, keepDim: keepDim, out) {
@@ -75,6 +78,7 @@ extension Tensor {
     public func min() throws(TensorError) -> Tensor { try extremum(max: false) }
 
     private func extremum(max: Bool) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self)
         let out = try Kernels.reduce(max ? .max : .min, self, dims: nil, keepDim: false)
         if let node = try (max ? maxRule : minRule).record(self, output: out) {
             node.save(self)
@@ -95,6 +99,7 @@ extension Tensor {
     }
 
     private func extremum(dim: Int, keepDim: Bool, max: Bool) throws(TensorError) -> (values: Tensor, indices: Tensor) {
+        try Derivative.checkInputs(self)
         let (values, indices) = try Kernels.extremum(self, dim: dim, keepDim: keepDim, max: max)
         if let node = try (max ? maxDimRule : minDimRule).record(self, output: values) {
             node.save(indices)
@@ -115,6 +120,7 @@ extension Tensor {
     }
 
     private func amaxAmin(dims: [Int], keepDim: Bool, max: Bool) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self)
         let out = try Kernels.reduce(max ? .max : .min, self, dims: dims, keepDim: keepDim, name: max ? "amax" : "amin")
         if let node = try recordReduction(max ? amaxRule : aminRule, dims: dims, keepDim: keepDim, out) {
             node.save(self)
@@ -125,6 +131,7 @@ extension Tensor {
 
     /// `torch.var(x, dim, correction, keepdim)`. Backward: VarBackward0.
     public func variance(dims: [Int]? = nil, correction: Double = 1, keepDim: Bool = false) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self)
         try requireStdVarType()
         let out = try Kernels.variance(self, dims: dims, correction: correction, keepDim: keepDim)
         if let node = try recordReduction(varRule, dims: dims ?? [], keepDim: keepDim, out) {
@@ -136,6 +143,7 @@ extension Tensor {
 
     /// `torch.std(x, dim, correction, keepdim)`. Backward: StdBackward0.
     public func standardDeviation(dims: [Int]? = nil, correction: Double = 1, keepDim: Bool = false) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self)
         try requireStdVarType()
         let out = try Kernels.variance(self, dims: dims, correction: correction, keepDim: keepDim, squareRoot: true)
         if let node = try recordReduction(stdRule, dims: dims ?? [], keepDim: keepDim, out) {
@@ -149,6 +157,7 @@ extension Tensor {
     /// `torch.linalg.vector_norm(x, ord=p, dim, keepdim)`, which `torch.norm` calls for vector
     /// norms. Backward: LinalgVectorNormBackward0.
     public func norm(p: Double = 2, dims: [Int]? = nil, keepDim: Bool = false, dtype: DType? = nil) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self)
         let input = try dtype.map { (d) throws(TensorError) in try converted(to: d) } ?? self
         guard input.dtype.isFloatingPoint else {
             throw .evaluation("linalg.vector_norm: Expected a floating point or complex tensor as input. Got \(input.dtype.scalarTypeName)")
@@ -164,6 +173,7 @@ extension Tensor {
 
     /// `torch.logsumexp(x, dim, keepdim)`, computed stably. Backward: LogsumexpBackward0.
     public func logsumexp(dims: [Int], keepDim: Bool = false) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self)
         if dims.isEmpty && !keepDim && rank > 0 && count > 0 {
             // torch 2.15 reduces over every dim, then fails adding its kept-dims max back
             throw .evaluation("output with shape [] doesn't match the broadcast shape \(Shape.format([Int](repeating: 1, count: rank)))")
@@ -188,6 +198,7 @@ extension Tensor {
     }
 
     private func softmax(dim: Int, dtype: DType?, log: Bool) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self)
         let target = dtype ?? (self.dtype.isFloatingPoint ? self.dtype : nil)
         if target == nil && count == 0 {   // torch dispatches no kernel for an empty tensor
             _ = try Shape.wrap(dim, rank: rank)

@@ -20,6 +20,7 @@ extension Tensor {
     /// `x.view(*shape)`: the same elements under another shape, sharing storage; one size may
     /// be -1. Fails as torch does when the strides do not allow it. Backward: ViewBackward0.
     public func view(_ requested: [Int]) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self)
         let shape = try inferShape(requested)
         guard let strides = Self.viewStrides(self.shape, self.strides, shape) else {
             throw .evaluation("view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
@@ -33,6 +34,7 @@ extension Tensor {
     /// (ViewBackward0), an alias of a strided one whose strides allow it (ReshapeAliasBackward0),
     /// else a copy (CloneBackward0 under UnsafeViewBackward0).
     public func reshape(_ requested: [Int]) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self)
         let shape = try inferShape(requested)
         guard let strides = Self.viewStrides(self.shape, self.strides, shape) else { return try clone(contiguous: true).unsafeView(shape) }
         if isContiguous { return try view(shape) }
@@ -64,6 +66,7 @@ extension Tensor {
     /// `x.expand(*sizes)`: broadcast to a larger shape without copying (-1 keeps a size).
     /// Backward: ExpandBackward0.
     public func expand(_ sizes: [Int]) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self)
         guard sizes.count >= rank else {
             throw .evaluation("expand(\(dtype.legacyTypeName){\(Shape.format(shape))}, size=\(Shape.format(sizes))): the number of sizes provided (\(sizes.count)) must be greater or equal to the number of dimensions in the tensor (\(rank))")
         }
@@ -98,6 +101,7 @@ extension Tensor {
 
     /// `x.permute(*dims)`. Backward: PermuteBackward0.
     public func permute(_ dims: [Int]) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self)
         guard dims.count == rank else {
             throw .evaluation("permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = \(rank) is not equal to len(dims) = \(dims.count)")
         }
@@ -115,6 +119,7 @@ extension Tensor {
     /// `x.t()`: transposes a 2-d tensor; 0-d and 1-d tensors come back as they are.
     /// Backward: TBackward0.
     public func t() throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self)
         guard rank <= 2 else {
             throw .evaluation("t() expects a tensor with <= 2 dimensions, but self is \(rank)D")
         }
@@ -126,6 +131,7 @@ extension Tensor {
 
     /// `x.transpose(dim0, dim1)`. Backward: TransposeBackward0.
     public func transpose(_ dim0: Int, _ dim1: Int) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self)
         let a = try Shape.wrap(dim0, rank: rank), b = try Shape.wrap(dim1, rank: rank)
         var shape = self.shape, strides = self.strides
         if rank > 0 {
@@ -139,6 +145,7 @@ extension Tensor {
 
     /// `x.squeeze()`: drops every size-1 dimension. Backward: SqueezeBackward0.
     public func squeeze() throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self)
         let keep = shape.indices.filter { shape[$0] != 1 }
         let out = view(shape: keep.map { shape[$0] }, strides: keep.map { strides[$0] }, offset: offset)
         try squeezeRule.record(self, output: out)
@@ -148,6 +155,7 @@ extension Tensor {
     /// `x.squeeze(dim)` or `x.squeeze(dims)`: drops the listed dimensions of size 1.
     /// Backward: SqueezeBackward1 (one dim) or SqueezeBackward2 (a list).
     public func squeeze(dims: [Int], asList: Bool = false) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self)
         let wrapped = try Shape.wrap(dims, rank: rank)
         let keep = shape.indices.filter { !(wrapped.contains($0) && shape[$0] == 1) }
         let out = view(shape: keep.map { shape[$0] }, strides: keep.map { strides[$0] }, offset: offset)
@@ -157,6 +165,7 @@ extension Tensor {
 
     /// `x.unsqueeze(dim)`: inserts a size-1 dimension. Backward: UnsqueezeBackward0.
     public func unsqueeze(_ dim: Int) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self)
         let d = try Shape.wrap(dim, rank: rank + 1)
         var shape = self.shape, strides = self.strides
         let stride = d < rank ? shape[d] * strides[d] : 1
@@ -170,6 +179,7 @@ extension Tensor {
     /// `x.select(dim, index)`: the slice at `index` along `dim`, which disappears.
     /// Backward: SelectBackward0.
     public func select(dim: Int, index: Int) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self)
         guard rank > 0 else { throw .evaluation("select() cannot be applied to a 0-dim tensor.") }
         let d = try Shape.wrap(dim, rank: rank)
         let size = shape[d]
@@ -192,6 +202,7 @@ extension Tensor {
     /// `x[start:end:step]` along `dim` (Python slice semantics: bounds clamp, negatives count
     /// from the end, `step` > 0). Backward: SliceBackward0.
     public func slice(dim: Int, start: Int?, end: Int?, step: Int = 1) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self)
         guard rank > 0 else { throw .evaluation("slice() cannot be applied to a 0-dim tensor.") }
         guard step > 0 else { throw .evaluation("slice step must be positive") }
         let d = try Shape.wrap(dim, rank: rank)
@@ -225,6 +236,7 @@ extension Tensor {
     /// torch's `clone(memory_format=)`: row-major, or (`torch.preserve_format`, the default) laid
     /// out as this tensor is. Backward: CloneBackward0.
     func clone(contiguous: Bool) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self)
         let out = contiguous ? try Tensor.uninitialized(shape, dtype, context) : try Tensor.pointwiseOutput(shape, dtype, context, self)
         Kernels.copy(from: self, into: out)
         try cloneRule.record(self, output: out)
