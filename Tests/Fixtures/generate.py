@@ -1485,6 +1485,50 @@ program("stale-split-view-as-bce-weight-error", stale_split(
     {"out": "z", "op": "binary_cross_entropy", "inputs": [{"op": "full", "attrs": {"shape": [3], "fill_value": 0.5}}, {"op": "ones", "inputs": [3]}],
      "attrs": {"weight": "a"}}), ["z"], message=SPLIT_STALE,
     about="torch's check that weight does not require grad reads its grad_fn, which refuses a stale view")
+# found by probe.py shapes (each leaf of each form given an edge shape)
+program("expand-checks-last-dimension-first-error", [
+    {"out": "x", "op": "tensor", "attrs": {"data": [], "shape": [1, 0], "requires_grad": True}},
+    {"out": "y", "op": "expand", "inputs": ["x", 3, 4]}], ["y"],
+    message="The expanded size of the tensor (4) must match the existing size (0) at non-singleton dimension 1.  Target sizes: [3, 4].  Tensor sizes: [1, 0]",
+    about="torch's inferExpandGeometry checks the dimensions from the last")
+program("where-broadcasts-condition-then-operands-error", [
+    leaf("a", [0.5, 1.5]), leaf("b", [1.0, 2.0, 3.0, 4.0]),
+    {"out": "y", "op": "where", "inputs": [[True, False, True], "a", "b"]}], ["y"],
+    message="The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 0",
+    about="TensorIterator broadcasts the condition with self, then with other")
+program("index-error-names-item-position", [
+    leaf("x", [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), {"out": "y", "op": "index", "inputs": ["x"], "attrs": {"index": [1, 5]}}],
+    ["y"], message="index 5 is out of bounds for dimension 1 with size 3",
+    about="torch's applySelect names the item's position in the index, not the dimension left to index")
+program("index-error-after-ellipsis-names-item-position", [
+    leaf("x", [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), {"out": "y", "op": "index", "inputs": ["x"], "attrs": {"index": ["...", 1, 5]}}],
+    ["y"], message="index 5 is out of bounds for dimension 2 with size 3")
+program("addmm-shape-error-words", [
+    leaf("x", [0.5]), leaf("w", [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), leaf("b", [1.0, 2.0]),
+    {"out": "y", "op": "linear", "inputs": ["x", "w", "b"]}], ["y"],
+    message="addmm: mat1 and mat2 shapes cannot be multiplied (1x1 and 3x2)")
+program("addmm-self-not-matrix-error", [
+    leaf("x", [[1.0, 2.0, 3.0]]), leaf("w", [0.5]), leaf("b", [1.0]),
+    {"out": "y", "op": "linear", "inputs": ["x", "w", "b"]}], ["y"],
+    message="addmm: mat2 must be a matrix, got 1-D tensor")
+program("addmm-bias-expand-error", [
+    leaf("x", [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), leaf("w", [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]),
+    leaf("b", [[1.0], [2.0], [3.0]]), {"out": "y", "op": "linear", "inputs": ["x", "w", "b"]}], ["y"],
+    message="The expanded size of the tensor (2) must match the existing size (3) at non-singleton dimension 0.  Target sizes: [2, 2].  Tensor sizes: [3, 1]",
+    about="addmm expands its bias as torch's expand_size does, dimensions checked from the last")
+X3 = [[[0.5, -1.0, 2.0], [1.5, 0.25, -0.5]], [[-2.0, 1.0, 0.75], [0.5, 0.5, -1.5]]]
+W = [[1.0, -2.0, 0.5], [0.25, 1.5, -1.0]]
+for name, bias in [("0d", {"op": "tensor", "attrs": {"data": 0.5, "requires_grad": True}}),
+                   ("row", {"op": "tensor", "attrs": {"data": [[0.5, -0.25]], "requires_grad": True}}),
+                   ("one-by-one", {"op": "tensor", "attrs": {"data": [[0.5]], "requires_grad": True}}),
+                   ("batch", {"op": "tensor", "attrs": {"data": [[0.5, -0.25], [1.0, 2.0]], "requires_grad": True}}),
+                   ("expanded", {"op": "expand", "inputs": [{"op": "tensor", "attrs": {"data": [0.5], "requires_grad": True}}, 2]})]:
+    program(f"linear-3d-bias-{name}-graph", [
+        leaf("x", X3), leaf("w", W), {"out": "b", **bias},
+        {"out": "y", "op": "linear", "inputs": ["x", "w", "b"]},
+        {"op": "backward", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["y", "y"]}]}]}],
+        ["x", "w", "y"], about="torch 2.15 folds the batch into addmm only for a contiguous bias that squeezes to one dimension")
+
 program("split-of-plain-tensor-inplace-error", [
     leaf("w", [1.0, 2.0]), {"out": "y", "op": "ones", "inputs": [4]},
     {"out": ["a", "b"], "op": "split", "inputs": ["y", 2]}, {"op": "mul_", "inputs": ["a", "w"]}],

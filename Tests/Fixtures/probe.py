@@ -20,7 +20,9 @@ one, where AccumulateGrad's layout contract decides whether the gradient is stol
 `stale` gives every form, in place of each of its leaves in turn, a stale view: an output of
 `split` (or, with the leaf's shape, one made under no_grad) whose base was written in place
 since, in the leaf's shape and in shapes the op refuses, so that torch's order of the view
-error and the op's own argument checks shows. All print `N probed, M differ`.
+error and the op's own argument checks shows. `shapes` gives every form, in place of each leaf,
+a leaf of an edge shape (0-d, one element, empty, an empty row, one more leading dimension,
+transposed, expanded). All print `N probed, M differ`.
 """
 import argparse
 import contextlib
@@ -374,10 +376,57 @@ def stale(probe):
                     probe.compare(f"{name}: {leaf} as a stale {how} view {view_shape}", p, messages=True)
 
 
+def shapes(probe):
+    """Every form with each leaf replaced by a leaf of an edge shape: 0-d, one element, empty,
+    an empty row, an extra leading dimension, a transposed and an expanded one."""
+    sys.path.insert(0, HERE)
+    with contextlib.redirect_stdout(io.StringIO()):
+        import generate
+    for name, op, inputs, attrs, options in generate.FORMS:
+        if "rand" in op:
+            continue   # our generator's numbers are not torch's
+        try:
+            program, leaf_names, outs = generate.first_order(name, op, inputs, attrs, options)
+        except Exception:
+            continue
+        for leaf, shape in leaf_names:
+            for variant in ([], [1], [0], [0, 3], [1] + list(shape), "transposed", "expanded"):
+                steps = []
+                for step in program["steps"]:
+                    if step.get("out") != leaf:
+                        steps.append(step)
+                        continue
+                    attrs = {k: v for k, v in step["attrs"].items() if k != "shape"}
+                    if variant == "transposed" and len(shape) == 2 and 0 not in shape:
+                        attrs["data"] = [[0.5 + 0.25 * (i + j) for i in range(shape[0])] for j in range(shape[1])]
+                        steps += [dict(step, out=leaf + "_t", attrs=attrs),
+                                  {"out": leaf, "op": "t", "inputs": [leaf + "_t"]}]
+                    elif variant == "expanded" and shape:
+                        attrs["data"] = [0.75]
+                        steps += [dict(step, out=leaf + "_e", attrs=attrs),
+                                  {"out": leaf, "op": "expand", "inputs": [leaf + "_e", *shape]}]
+                    elif isinstance(variant, list) and 0 in variant:
+                        attrs.update(data=[], shape=variant)   # [[]] would be all-boolean to refimpl
+                        steps.append(dict(step, attrs=attrs))
+                    elif isinstance(variant, list):
+                        def fill(dims, k=[0]):
+                            if not dims:
+                                k[0] += 1
+                                return 0.25 + 0.125 * (k[0] % 7)
+                            return [fill(dims[1:]) for _ in range(dims[0])]
+                        attrs["data"] = fill(variant)
+                        steps.append(dict(step, attrs=attrs))
+                    else:
+                        break
+                else:
+                    p = {**program, "steps": steps}
+                    probe.compare(f"{name}: {leaf} {variant}", p, messages=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
-    parser.add_argument("what", choices=["specials", "versions", "layouts", "sums", "stale"])
+    parser.add_argument("what", choices=["specials", "versions", "layouts", "sums", "stale", "shapes"])
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--big", action="store_true", help="sums: tensors of 32,768 to 100,000 elements")
@@ -397,6 +446,8 @@ def main():
         sums(probe, args.count, args.seed, big=args.big)
     elif args.what == "stale":
         stale(probe)
+    elif args.what == "shapes":
+        shapes(probe)
     elif args.what == "layouts":
         for leaves in ("transposed", "strided"):
             versions(probe, create_graph=False, leaves=leaves)

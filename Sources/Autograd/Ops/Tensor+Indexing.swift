@@ -92,12 +92,13 @@ extension Tensor {
         var dim = 0
         var advanced: [(dim: Int, index: Tensor)] = []
         var sawEllipsis = false
-        for item in items {
+        for (position, item) in items.enumerated() {
             switch item {
             case .integer(let i):
                 let size = result.shape[dim]
                 guard i >= -size && i < size else {
-                    throw .evaluation("index \(i) is out of bounds for dimension \(dim) with size \(size)")
+                    // torch names the item's position in the index, not the dimension it indexes
+                    throw .evaluation("index \(i) is out of bounds for dimension \(position) with size \(size)")
                 }
                 result = try result.select(dim: dim, index: i)
             case .slice(let start, let stop, let step):

@@ -106,16 +106,15 @@ extension Tensor {
         guard a.dtype == b.dtype else {
             throw .evaluation("mat1 and mat2 must have the same dtype, but got \(a.dtype.scalarTypeName) and \(b.dtype.scalarTypeName)")
         }
-        guard a.rank == 2 else { throw .evaluation("mat1 must be a matrix, got \(a.rank)-D tensor") }
-        guard b.rank == 2 else { throw .evaluation("mat2 must be a matrix, got \(b.rank)-D tensor") }
+        // torch 2.15's words: its mm shape checks named for addmm, mat1 called self
+        guard a.rank == 2 else { throw .evaluation("addmm: self must be a matrix, got \(a.rank)-D tensor") }
+        guard b.rank == 2 else { throw .evaluation("addmm: mat2 must be a matrix, got \(b.rank)-D tensor") }
         guard a.shape[1] == b.shape[0] else {
-            throw .evaluation("mat1 and mat2 shapes cannot be multiplied (\(a.shape[0])x\(a.shape[1]) and \(b.shape[0])x\(b.shape[1]))")
+            throw .evaluation("addmm: mat1 and mat2 shapes cannot be multiplied (\(a.shape[0])x\(a.shape[1]) and \(b.shape[0])x\(b.shape[1]))")
         }
+        _ = try bias.expandedGeometry([a.shape[0], b.shape[1]])   // torch's expand_size of the bias
         let product = try Kernels.matmul(a, b, batch: 1, m: a.shape[0], k: a.shape[1], n: b.shape[1],
                                          outShape: [a.shape[0], b.shape[1]])
-        guard try Shape.broadcast(bias.shape, product.shape) == product.shape else {
-            throw .evaluation("The expanded size of the tensor (\(product.shape[1])) must match the existing size (\(bias.shape.last ?? 1)) at non-singleton dimension 1.  Target sizes: \(Shape.format(product.shape)).  Tensor sizes: \(Shape.format(bias.shape))")
-        }
         let out = try Kernels.binary(.add, product, bias)
         try addmmRule.record(bias, a, b, output: out)?.save(a, as: .mat1, b, as: .mat2)
         return out
@@ -228,7 +227,9 @@ extension Tensor {
         }
         if let bias {
             if rank == 2 { return try Tensor.addmm(bias, self, weight.t()) }
-            if isContiguous && (rank == 3 || bias.rank == 1) {
+            // torch 2.15 folds the batch into one addmm for a contiguous input and a contiguous
+            // bias that squeezes to one dimension (`[4]`, `[1, 4]`; not `[]`, `[1, 1]`, `[2, 4]`)
+            if isContiguous && bias.isContiguous && (bias.rank == 1 || bias.shape.count(where: { $0 != 1 }) == 1) {
                 let folded = try reshape([Shape.product(shape.dropLast()), shape.last ?? 1])
                 let result = try Tensor.addmm(bias, folded, weight.t())
                 return try result.unsafeView(Array(shape.dropLast()) + [result.shape[1]])

@@ -156,7 +156,8 @@ extension Kernels {
         types.add(a)
         types.add(b)
         let dtype = types.result
-        let shape = try Shape.broadcast(condition.shape, try Shape.broadcast(a.shape, b.shape))
+        // TensorIterator's order: the condition, then each operand in turn
+        let shape = try Shape.broadcast(try Shape.broadcast(condition.shape, a.shape), b.shape)
         let out = try Tensor.pointwiseOutput(shape, dtype, a.context, condition, a, b)
         let x = try a.converted(to: dtype), y = try b.converted(to: dtype)
         switch dtype {

@@ -67,6 +67,16 @@ extension Tensor {
     /// Backward: ExpandBackward0.
     public func expand(_ sizes: [Int]) throws(TensorError) -> Tensor {
         try Derivative.checkInputs(self)
+        let (shape, strides) = try expandedGeometry(sizes)
+        try context.checkElements(try Shape.count(shape))
+        let out = view(shape: shape, strides: strides, offset: offset)
+        try expandRule.record(self, output: out)
+        return out
+    }
+
+    /// torch's `inferExpandGeometry`: the sizes and strides of this tensor expanded to `sizes`
+    /// (-1 keeps a size), its dimensions checked from the last, as torch checks them.
+    func expandedGeometry(_ sizes: [Int]) throws(TensorError) -> (shape: [Int], strides: [Int]) {
         guard sizes.count >= rank else {
             throw .evaluation("expand(\(dtype.legacyTypeName){\(Shape.format(shape))}, size=\(Shape.format(sizes))): the number of sizes provided (\(sizes.count)) must be greater or equal to the number of dimensions in the tensor (\(rank))")
         }
@@ -75,7 +85,7 @@ extension Tensor {
         var shape = sizes
         var strides = Shape.filled(0, count: sizes.count)
         let lead = sizes.count - rank
-        for i in 0..<sizes.count {
+        for i in stride(from: sizes.count - 1, through: 0, by: -1) {
             let d = i - lead
             if d < 0 {
                 guard sizes[i] >= 0 else {
@@ -86,17 +96,14 @@ extension Tensor {
             if sizes[i] == -1 { shape[i] = self.shape[d] }
             if self.shape[d] == shape[i] {
                 strides[i] = self.strides[d]
-            } else if self.shape[d] == 1 {
-                guard shape[i] >= 0 else { throw .evaluation("Trying to create tensor with negative dimension \(shape[i]): \(Shape.format(sizes))") }
-                strides[i] = 0
-            } else {
+            } else if self.shape[d] != 1 {
                 throw .evaluation("The expanded size of the tensor (\(shape[i])) must match the existing size (\(self.shape[d])) at non-singleton dimension \(i).  Target sizes: \(Shape.format(sizes)).  Tensor sizes: \(Shape.format(self.shape))")
             }
         }
-        try context.checkElements(try Shape.count(shape))
-        let out = view(shape: shape, strides: strides, offset: offset)
-        try expandRule.record(self, output: out)
-        return out
+        if let negative = shape.first(where: { $0 < 0 }) {
+            throw .evaluation("Trying to create tensor with negative dimension \(negative): \(Shape.format(sizes))")
+        }
+        return (shape, strides)
     }
 
     /// `x.permute(*dims)`. Backward: PermuteBackward0.
