@@ -45,7 +45,8 @@ func powBackwardExponent(_ grad: Tensor, _ x: Tensor, _ exponent: Tensor, _ resu
     let zeroBase = try Kernels.compare(.eq, x, 0)
     let nonNegative = try Kernels.compare(.ge, exponent, 0)
     let mask = try Kernels.binary(.mul, zeroBase, nonNegative)
-    let value = try result.mul(try x.log())
+    // torch takes the log of the base promoted to the result's dtype (`self.to(promoted_dtype)`)
+    let value = try result.mul(try x.cast(to: result.dtype).log())
     return try grad.mul(try Tensor.where(mask, try value.zeroScalar(), value))
 }
 

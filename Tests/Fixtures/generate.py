@@ -1529,6 +1529,41 @@ for name, bias in [("0d", {"op": "tensor", "attrs": {"data": 0.5, "requires_grad
         {"op": "backward", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["y", "y"]}]}]}],
         ["x", "w", "y"], about="torch 2.15 folds the batch into addmm only for a contiguous bias that squeezes to one dimension")
 
+# found by probe.py dtypes (each leaf of each form given another dtype)
+def typed_leaf(name, data, dtype, grad=True):
+    attrs = {"data": data, "dtype": dtype}
+    if grad:
+        attrs["requires_grad"] = True
+    return {"out": name, "op": "tensor", "attrs": attrs}
+
+
+program("pow-exponent-gradient-logs-promoted-base", [
+    typed_leaf("x", [[1.5, 0.73, 2.47], [1.91, 1.9, 1.26]], "float32"),
+    typed_leaf("e", [[1.74, -0.5, 2.25], [0.3, 1.1, -1.7]], "float64"),
+    {"out": "y", "op": "pow", "inputs": ["x", "e"]},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["y", [[1.79, -0.16, -1.09], [0.09, 1.82, -1.46]]]}]}]}],
+    ["x", "e", "y"], about="pow_backward_exponent takes the log of the base promoted to the result's dtype")
+program("bce-target-dtype-error", [
+    typed_leaf("x", [0.25, 0.5, 0.75], "float32"), typed_leaf("t", [0.0, 1.0, 1.0], "float64", grad=False),
+    {"out": "y", "op": "binary_cross_entropy", "inputs": ["x", "t"]}], ["y"],
+    message="Found dtype Double but expected Float", about="the kernel's TensorIterator wants one dtype")
+program("bce-integer-input-error", [
+    typed_leaf("x", [0, 1, 1], "int64", grad=False), typed_leaf("t", [0, 1, 1], "int64", grad=False),
+    {"out": "y", "op": "binary_cross_entropy", "inputs": ["x", "t"]}], ["y"],
+    message="\"binary_cross_entropy\" not implemented for 'Long'")
+program("nll-weight-dtype-error", [
+    typed_leaf("x", [[-1.2, -0.5, -2.0], [-0.3, -1.9, -0.8]], "float32"),
+    {"out": "y", "op": "nll_loss", "inputs": ["x", {"op": "tensor", "attrs": {"data": [0, 2], "dtype": "int64"}}],
+     "attrs": {"weight": {"op": "tensor", "attrs": {"data": [1.0, 0.5, 2.0], "dtype": "float64"}}}}], ["y"],
+    message="expected scalar type Float but found Double", about="the kernel reads the weight as the input's type")
+for grad, message in [(False, "expected scalar type Double but found Float"),
+                      (True, "expected m1 and m2 to have the same dtype, but got: double != float")]:
+    program(f"matmul-single-batch-dtype-error{'-grad' if grad else ''}", [
+        typed_leaf("a", [[[0.5, 1.0, -1.0], [2.0, 0.25, 1.5]], [[1.0, -0.5, 0.75], [0.0, 1.25, -2.0]]], "float64"),
+        typed_leaf("b", [[[1.0, 2.0], [0.5, -1.0], [1.5, 0.25]]], "float32", grad=grad),
+        {"out": "y", "op": "matmul", "inputs": ["a", "b"]}], ["y"], message=message,
+        about="torch 2.15 folds a single-batch operand into mm only when it requires grad; else bmm refuses the dtypes")
+
 program("split-of-plain-tensor-inplace-error", [
     leaf("w", [1.0, 2.0]), {"out": "y", "op": "ones", "inputs": [4]},
     {"out": ["a", "b"], "op": "split", "inputs": ["y", 2]}, {"op": "mul_", "inputs": ["a", "w"]}],

@@ -22,7 +22,8 @@ one, where AccumulateGrad's layout contract decides whether the gradient is stol
 since, in the leaf's shape and in shapes the op refuses, so that torch's order of the view
 error and the op's own argument checks shows. `shapes` gives every form, in place of each leaf,
 a leaf of an edge shape (0-d, one element, empty, an empty row, one more leading dimension,
-transposed, expanded). All print `N probed, M differ`.
+transposed, expanded). `dtypes` gives each leaf the other float dtype (requiring grad), int64
+and bool. All print `N probed, M differ`.
 """
 import argparse
 import contextlib
@@ -423,10 +424,41 @@ def shapes(probe):
                     probe.compare(f"{name}: {leaf} {variant}", p, messages=True)
 
 
+def dtypes(probe):
+    """Every form with each leaf given another dtype: the other float dtype (requiring grad),
+    int64 and bool (not requiring grad): type promotion, result dtypes and dtype errors."""
+    sys.path.insert(0, HERE)
+    with contextlib.redirect_stdout(io.StringIO()):
+        import generate
+    for name, op, inputs, attrs, options in generate.FORMS:
+        if "rand" in op:
+            continue
+        try:
+            program, leaf_names, outs = generate.first_order(name, op, inputs, attrs, options)
+        except Exception:
+            continue
+        other = "float32" if program.get("dtype") == "float64" else "float64"
+        for leaf, shape in leaf_names:
+            for dtype in (other, "int64", "bool"):
+                steps = []
+                for step in program["steps"]:
+                    if step.get("out") == leaf:
+                        attrs = dict(step["attrs"], dtype=dtype)
+                        if dtype in ("int64", "bool"):
+                            attrs.pop("requires_grad", None)
+                            convert = (lambda v: v > 0) if dtype == "bool" else (lambda v: int(round(v * 2)))
+                            def walk(v):
+                                return [walk(x) for x in v] if isinstance(v, list) else convert(v)
+                            attrs["data"] = walk(attrs["data"])
+                        step = dict(step, attrs=attrs)
+                    steps.append(step)
+                probe.compare(f"{name}: {leaf} {dtype}", {**program, "steps": steps}, messages=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
-    parser.add_argument("what", choices=["specials", "versions", "layouts", "sums", "stale", "shapes"])
+    parser.add_argument("what", choices=["specials", "versions", "layouts", "sums", "stale", "shapes", "dtypes"])
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--big", action="store_true", help="sums: tensors of 32,768 to 100,000 elements")
@@ -448,6 +480,8 @@ def main():
         stale(probe)
     elif args.what == "shapes":
         shapes(probe)
+    elif args.what == "dtypes":
+        dtypes(probe)
     elif args.what == "layouts":
         for leaves in ("transposed", "strided"):
             versions(probe, create_graph=False, leaves=leaves)

@@ -87,6 +87,13 @@ extension Tensor {
         }
         try requireConstant(weight, "weight", of: "binary_cross_entropy")
         try Derivative.checkInputs(self, target)
+        // the kernel's TensorIterator wants one dtype, then dispatches on it (floating only)
+        guard target.dtype == dtype else {
+            throw .evaluation("Found dtype \(target.dtype.scalarTypeName) but expected \(dtype.scalarTypeName)")
+        }
+        guard dtype.isFloatingPoint else {
+            throw .evaluation("\"binary_cross_entropy\" not implemented for '\(dtype.scalarTypeName)'")
+        }
         for (x, t) in zip(try checkedDoubles(), try target.checkedDoubles()) {   // torch checks each element's input, then its target
             guard x >= 0 && x <= 1 else { throw .evaluation("all elements of input should be between 0 and 1") }
             guard t >= 0 && t <= 1 else { throw .evaluation("all elements of target should be between 0 and 1") }
@@ -325,6 +332,7 @@ final class NLLPlan {
             throw .evaluation("weight tensor should be defined either for all \(classes) classes or no classes but got weight tensor of shape: \(Shape.format(weight.shape))")
         }
         try NLLPlan.checkInputType(input, kernel: "nll_loss_out_frame")
+        try NLLPlan.checkWeightType(weight, of: input)
         try self.init(checked: input, target: target, weight: weight, ignoreIndex: ignoreIndex)
     }
 
@@ -341,12 +349,20 @@ final class NLLPlan {
             throw .evaluation("size mismatch (got input: \(Shape.format(input.shape)) , target: \(Shape.format(target.shape))")
         }
         try NLLPlan.checkInputType(input, kernel: "nll_loss2d_forward_out_frame")
+        try NLLPlan.checkWeightType(weight, of: input)
         try self.init(checked: input, target: target, weight: weight, ignoreIndex: ignoreIndex)
     }
 
     private static func checkTargetType(_ target: Tensor) throws(TensorError) {
         guard target.dtype == .int64 else {
             throw .evaluation("expected target dtype to be Long or Byte, but got \(target.dtype.scalarTypeName)")
+        }
+    }
+
+    /// The kernel reads the weight as the input's element type (torch's `data_ptr<scalar_t>`).
+    private static func checkWeightType(_ weight: Tensor?, of input: Tensor) throws(TensorError) {
+        if let weight, weight.dtype != input.dtype {
+            throw .evaluation("expected scalar type \(input.dtype.scalarTypeName) but found \(weight.dtype.scalarTypeName)")
         }
     }
 
