@@ -294,16 +294,16 @@ func stdBackward(_ grad: Tensor, _ c: Node) throws(TensorError) -> Tensor {
     return try varBackward(scaled, try c.saved(0), c)
 }
 
-/// torch's `linalg_vector_norm_backward` for each order p.
-func normBackward(_ grad: Tensor, _ c: Node) throws(TensorError) -> Tensor {
-    let x = try c.saved(0)
+/// torch's `linalg_vector_norm_backward` for each order p; for p = 0 it is undefined (torch
+/// answers an undefined tensor: no gradient reaches the input, whose `.grad` stays None).
+func normBackward(_ grad: Tensor, _ c: Node) throws(TensorError) -> Tensor? {
     let p = c.attributes.scalar.doubleValue
+    if p == 0 { return nil }
+    let x = try c.saved(0)
     let norm = c.attributes.noDim ? try c.result() : try restoreReduced(try c.result(), c)
     let g = c.attributes.noDim ? grad : try restoreReduced(grad, c)
     let zeroNorm = try Kernels.compare(.eq, norm, 0)
     switch p {
-    case 0:
-        return try x.zerosLike()
     case 1:
         return try x.sgn().mul(g)
     case 2:

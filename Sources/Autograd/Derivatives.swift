@@ -165,8 +165,9 @@ public enum Derivatives {
         Derivative("var.correction", "VarBackward0", { c, g in try varBackward(g, c.saved(0), c) }),
         // std.correction — self: var_backward(grad / (2 * result), …), 0 where result is 0
         Derivative("std.correction", "StdBackward0", { c, g in try stdBackward(g, c) }),
-        // linalg_vector_norm — self: norm_backward(grad, self, ord, result, dim, keepdim)
-        Derivative("linalg_vector_norm", "LinalgVectorNormBackward0", { c, g in try normBackward(g, c) }),
+        // linalg_vector_norm — self: norm_backward(grad, self, ord, result, dim, keepdim),
+        // undefined for ord 0 (a joint formula: the one that may answer no gradient)
+        Derivative("linalg_vector_norm", "LinalgVectorNormBackward0", joint: { c, g in [try normBackward(g[0]!, c)] }),
         // logsumexp — self: grad * exp(self - result)
         Derivative("logsumexp", "LogsumexpBackward0", { c, g in try logsumexpBackward(g, c) }),
         // _softmax — self: _softmax_backward_data(grad, result, dim)

@@ -1564,6 +1564,27 @@ for grad, message in [(False, "expected scalar type Double but found Float"),
         {"out": "y", "op": "matmul", "inputs": ["a", "b"]}], ["y"], message=message,
         about="torch 2.15 folds a single-batch operand into mm only when it requires grad; else bmm refuses the dtypes")
 
+# found by probe.py attrs (each attribute of each form given other values)
+program("norm-p0-backward-leaves-grad-none", [
+    leaf("x", [[0.73, -0.94, 0.0], [1.93, -1.22, -1.22]]), {"out": "y", "op": "norm", "inputs": ["x"], "attrs": {"p": 0}},
+    {"op": "backward", "inputs": ["y"]}], ["x", "y"],
+    about="torch's norm_backward is undefined for ord 0: no gradient reaches the input")
+program("norm-p0-dim-backward-leaves-grad-none", [
+    leaf("x", [[0.73, -0.94, 0.0], [1.93, -1.22, -1.22]]),
+    {"out": "y", "op": "norm", "inputs": ["x"], "attrs": {"p": 0, "dim": 1, "keepdim": True}},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["y", "x"]}]}]}], ["x", "y"],
+    about="the other path still reaches the input: its gradient is that path's alone")
+program("arange-step-sign-error", [{"out": "y", "op": "arange", "inputs": [], "attrs": {"start": 5, "end": 3, "step": 1}}],
+        ["y"], message="upper bound and lower bound inconsistent with step sign")
+program("split-negative-size-error", [
+    leaf("x", [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]),
+    {"out": ["a", "b"], "op": "split", "inputs": ["x"], "attrs": {"split_size_or_sections": [-1, 3], "dim": -2}}],
+    [], message="split_with_sizes expects split_sizes have only non-negative entries, but got split_sizes=[-1, 3]")
+program("split-sizes-error-names-dim-as-given", [
+    leaf("x", [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]),
+    {"out": ["a", "b"], "op": "split", "inputs": ["x"], "attrs": {"split_size_or_sections": [1, 4], "dim": -2}}],
+    [], message="split_with_sizes expects split_sizes to sum exactly to 2 (input tensor's size at dimension -2), but got split_sizes=[1, 4]")
+
 program("split-of-plain-tensor-inplace-error", [
     leaf("w", [1.0, 2.0]), {"out": "y", "op": "ones", "inputs": [4]},
     {"out": ["a", "b"], "op": "split", "inputs": ["y", 2]}, {"op": "mul_", "inputs": ["a", "w"]}],

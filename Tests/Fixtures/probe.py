@@ -23,7 +23,9 @@ since, in the leaf's shape and in shapes the op refuses, so that torch's order o
 error and the op's own argument checks shows. `shapes` gives every form, in place of each leaf,
 a leaf of an edge shape (0-d, one element, empty, an empty row, one more leading dimension,
 transposed, expanded). `dtypes` gives each leaf the other float dtype (requiring grad), int64
-and bool. All print `N probed, M differ`.
+and bool. `attrs` gives each attribute of each form other values (dims negative, out of range
+and repeated, flags flipped, numbers at their edges, every mode of a string attribute). All
+print `N probed, M differ`.
 """
 import argparse
 import contextlib
@@ -455,10 +457,47 @@ def dtypes(probe):
                 probe.compare(f"{name}: {leaf} {dtype}", {**program, "steps": steps}, messages=True)
 
 
+def attrs(probe):
+    """Every form with each attribute of its op given other values: dims negative, out of range
+    and repeated, flags flipped, numbers at their edges, each mode of a string attribute."""
+    sys.path.insert(0, HERE)
+    with contextlib.redirect_stdout(io.StringIO()):
+        import generate
+    strings = {"reduction": ["none", "mean", "sum", "bogus"], "rounding_mode": ["floor", "trunc", "bogus"],
+               "approximate": ["none", "tanh", "bogus"]}
+    for name, op, inputs, attrs_, options in generate.FORMS:
+        if "rand" in op or not attrs_:
+            continue
+        try:
+            program, leaf_names, outs = generate.first_order(name, op, inputs, attrs_, options)
+        except Exception:
+            continue
+        at = next((i for i, s in enumerate(program["steps"]) if s.get("op") == op and s.get("attrs")), None)
+        if at is None:
+            continue
+        for key, value in program["steps"][at]["attrs"].items():
+            if isinstance(value, bool):
+                variants = [not value]
+            elif isinstance(value, int):
+                variants = [v for v in (-1, -2, -3, 0, 1, 2, 3, 5) if v != value]
+            elif isinstance(value, float):
+                variants = [0.0, -1.0, 0.5, 2.5, 100.0]
+            elif isinstance(value, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+                variants = [[], [0], [-1], [0, 0], [0, -1], [5], [1, 0]]
+            elif isinstance(value, str) and key in strings:
+                variants = [v for v in strings[key] if v != value]
+            else:
+                continue
+            for v in variants:
+                p = json.loads(json.dumps(program))
+                p["steps"][at]["attrs"][key] = v
+                probe.compare(f"{name}: {key}={v}", p, messages=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
-    parser.add_argument("what", choices=["specials", "versions", "layouts", "sums", "stale", "shapes", "dtypes"])
+    parser.add_argument("what", choices=["specials", "versions", "layouts", "sums", "stale", "shapes", "dtypes", "attrs"])
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--big", action="store_true", help="sums: tensors of 32,768 to 100,000 elements")
@@ -482,6 +521,8 @@ def main():
         shapes(probe)
     elif args.what == "dtypes":
         dtypes(probe)
+    elif args.what == "attrs":
+        attrs(probe)
     elif args.what == "layouts":
         for leaves in ("transposed", "strided"):
             versions(probe, create_graph=False, leaves=leaves)

@@ -110,7 +110,7 @@ extension Tensor {
         guard s != 0 else { throw .evaluation("step must be nonzero") }
         guard a.isFinite && b.isFinite else { throw .evaluation("unsupported range: \(a) -> \(b)") }
         guard (s > 0 && b >= a) || (s < 0 && b <= a) else {
-            throw .evaluation("upper bound and larger bound inconsistent with step sign")
+            throw .evaluation("upper bound and lower bound inconsistent with step sign")
         }
         let integral = !start.isFloatingPoint && !end.isFloatingPoint && !step.isFloatingPoint
         let type = dtype ?? (integral ? .int64 : context.defaultDType)

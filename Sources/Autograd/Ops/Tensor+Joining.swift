@@ -85,8 +85,11 @@ extension Tensor {
         try Derivative.checkInputs(self)
         guard rank > 0 else { throw .evaluation("split expects at least a 1-dimensional tensor") }
         let d = try Shape.wrap(dim, rank: rank)
-        guard sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == shape[d] else {
-            throw .evaluation("split_with_sizes expects split_sizes to sum exactly to \(shape[d]) (input tensor's size at dimension \(d)), but got split_sizes=\(Shape.format(sizes))")
+        guard sizes.allSatisfy({ $0 >= 0 }) else {
+            throw .evaluation("split_with_sizes expects split_sizes have only non-negative entries, but got split_sizes=\(Shape.format(sizes))")
+        }
+        guard sizes.reduce(0, +) == shape[d] else {   // torch names the dim as it was given
+            throw .evaluation("split_with_sizes expects split_sizes to sum exactly to \(shape[d]) (input tensor's size at dimension \(dim)), but got split_sizes=\(Shape.format(sizes))")
         }
         return try splitParts(sizes, dim: d, rule: splitWithSizesRule)
     }
