@@ -123,15 +123,17 @@ enum WireOps {
         binary("add", "alpha", rules: ["add.Tensor"],
                tensor: { x, y, a in try x.add(y, alpha: try a.number("alpha") ?? 1) },
                scalar: { x, s, a in try x.add(s, alpha: try a.number("alpha") ?? 1) },
-               reflected: { s, x in try x.add(s) }),
+               reflected: { s, x in try x.add(s) },
+               numberFirst: { s, x, a in try Tensor.add(s, x, alpha: try a.number("alpha") ?? 1) }),
         binary("sub", "alpha", rules: ["sub.Tensor", "rsub.Scalar"],
                tensor: { x, y, a in try x.sub(y, alpha: try a.number("alpha") ?? 1) },
                scalar: { x, s, a in try x.sub(s, alpha: try a.number("alpha") ?? 1) },
-               reflected: { s, x in try x.rsub(s) }),
+               reflected: { s, x in try x.rsub(s) },
+               numberFirst: { s, x, a in try Tensor.sub(s, x, alpha: try a.number("alpha") ?? 1) }),
         binary("rsub", "alpha", rules: ["rsub.Tensor", "rsub.Scalar"],
                tensor: { x, y, a in try x.rsub(y, alpha: try a.number("alpha") ?? 1) },
                scalar: { x, s, a in try x.rsub(s, alpha: try a.number("alpha") ?? 1) },
-               reflected: nil),
+               reflected: nil, twoNumbers: false),
         binary("mul", "", rules: ["mul.Tensor", "reciprocal"],
                tensor: { x, y, _ in try x.mul(y) },
                scalar: { x, s, _ in try x.mul(s) },
@@ -149,23 +151,33 @@ enum WireOps {
         binary("pow", "", rules: ["pow.Tensor_Scalar", "pow.Tensor_Tensor", "pow.Scalar"],
                tensor: { x, y, _ in try x.pow(y) },
                scalar: { x, s, _ in try x.pow(s) },
-               reflected: { s, x in try Tensor.pow(s, x) }),
+               reflected: { s, x in try Tensor.pow(s, x) }, twoNumbers: false),
         WireOp("maximum", 2...2, rules: ["maximum"]) { a in .tensor(try a.tensor(0).maximum(try a.tensor(1, "other"))) },
         WireOp("minimum", 2...2, rules: ["minimum"]) { a in .tensor(try a.tensor(0).minimum(try a.tensor(1, "other"))) },
     ]
 
     /// A binary op in Python's three forms: tensor op tensor, tensor op number, and number op
-    /// tensor (Python's reflected operator, allowed only without keyword arguments).
+    /// tensor (Python's reflected operator, without keyword arguments; with them, `numberFirst`:
+    /// the function form, `torch.add(2, x, alpha=2)`); with `twoNumbers`, also number op number,
+    /// as `torch.add(2, 3)` takes it.
     private static func binary(_ name: String, _ attrs: String, rules: [String],
                                tensor: @escaping @Sendable (Tensor, Tensor, Arguments) throws -> Tensor,
                                scalar: @escaping @Sendable (Tensor, Scalar, Arguments) throws -> Tensor,
-                               reflected: (@Sendable (Scalar, Tensor) throws -> Tensor)?) -> WireOp {
+                               reflected: (@Sendable (Scalar, Tensor) throws -> Tensor)?,
+                               numberFirst: (@Sendable (Scalar, Tensor, Arguments) throws -> Tensor)? = nil,
+                               twoNumbers: Bool = true) -> WireOp {
         WireOp(name, 2...2, attrs, rules: rules) { a in
             switch (a.inputs[0], a.inputs[1]) {
             case (.tensor(let x), .tensor(let y)): return .tensor(try tensor(x, y, a))
             case (.tensor(let x), .scalar(let s, _)): return .tensor(try scalar(x, s, a))
             case (.scalar(let s, _), .tensor(let x)) where reflected != nil && a.attrs.isEmpty:
                 return .tensor(try reflected!(s, x))
+            case (.scalar(let s, _), .tensor(let x)) where numberFirst != nil:
+                return .tensor(try numberFirst!(s, x, a))   // torch.add(2, x, alpha=…)
+            case (.scalar(let s, _), .scalar(let t, _)) where twoNumbers:
+                // torch.add(2, 3): the first number becomes a 0-d tensor of its own type
+                let x = try Tensor.full([], s, dtype: s.wrappedDType(defaultFloat: a.context.defaultDType), context: a.context)
+                return .tensor(try scalar(x, t, a))
             default:
                 _ = try a.tensor(0)
                 throw a.typeError("argument 'other' (position 2) must be Tensor or Number, not \(a.inputs[1].typeName)")

@@ -1585,6 +1585,25 @@ program("split-sizes-error-names-dim-as-given", [
     {"out": ["a", "b"], "op": "split", "inputs": ["x"], "attrs": {"split_size_or_sections": [1, 4], "dim": -2}}],
     [], message="split_with_sizes expects split_sizes to sum exactly to 2 (input tensor's size at dimension -2), but got split_sizes=[1, 4]")
 
+# found by probe.py numbers (each leaf replaced by a Python number)
+for name, op, a, b in [("add-ints", "add", 2, 3), ("add-float-int", "add", 2.5, 3), ("mul-bools", "mul", True, True),
+                       ("div-ints", "div", 2, 3), ("div-zeros", "div", 0, 0), ("sub-int-float", "sub", 2, 0.5)]:
+    program(f"two-numbers-{name}", [{"out": "y", "op": op, "inputs": [a, b]}], ["y"],
+            about="torch.add(2, 3): the first number becomes a 0-d tensor of its own type")
+program("two-numbers-sub-bools-error", [{"out": "y", "op": "sub", "inputs": [True, True]}], ["y"],
+        message="Subtraction, the `-` operator, with two bool tensors is not supported")
+for op in ("add", "sub"):
+    program(f"{op}-number-first-with-alpha-graph", [
+        leaf("x", [0.5, -1.0, 2.0]), {"out": "y", "op": op, "inputs": [2, "x"], "attrs": {"alpha": 2.5}},
+        {"op": "backward", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["y", "y"]}]}]}], ["x", "y"],
+        about=f"torch.{op}(2, x, alpha=2.5): the number wrapped as the first argument, its edge None")
+program("sub-bool-first-with-alpha-error", [
+    leaf("x", [0.5, -1.0, 2.0]), {"out": "y", "op": "sub", "inputs": [True, "x"], "attrs": {"alpha": 2}}], ["y"],
+    message="Subtraction, the `-` operator, with a bool tensor is not supported")
+program("add-number-first-float-alpha-integer-error", [
+    {"out": "y", "op": "add", "inputs": [2, {"op": "tensor", "attrs": {"data": [1, 2], "dtype": "int64"}}], "attrs": {"alpha": 2.5}}],
+    ["y"], message="For integral input tensors, argument alpha must not be a floating point number.")
+
 program("split-of-plain-tensor-inplace-error", [
     leaf("w", [1.0, 2.0]), {"out": "y", "op": "ones", "inputs": [4]},
     {"out": ["a", "b"], "op": "split", "inputs": ["y", 2]}, {"op": "mul_", "inputs": ["a", "w"]}],

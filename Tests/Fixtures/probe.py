@@ -24,8 +24,9 @@ error and the op's own argument checks shows. `shapes` gives every form, in plac
 a leaf of an edge shape (0-d, one element, empty, an empty row, one more leading dimension,
 transposed, expanded). `dtypes` gives each leaf the other float dtype (requiring grad), int64
 and bool. `attrs` gives each attribute of each form other values (dims negative, out of range
-and repeated, flags flipped, numbers at their edges, every mode of a string attribute). All
-print `N probed, M differ`.
+and repeated, flags flipped, numbers at their edges, every mode of a string attribute).
+`numbers` replaces each leaf by a Python number (int, float, bool, zero, negative). All print
+`N probed, M differ`.
 """
 import argparse
 import contextlib
@@ -494,10 +495,32 @@ def attrs(probe):
                 probe.compare(f"{name}: {key}={v}", p, messages=True)
 
 
+def numbers(probe):
+    """Every form with each leaf replaced by a Python number (an int, a float, a bool, 0, a
+    negative): the Scalar overloads, wrapped-number promotion and the errors of ops that take
+    tensors only."""
+    sys.path.insert(0, HERE)
+    with contextlib.redirect_stdout(io.StringIO()):
+        import generate
+    for name, op, inputs, attrs_, options in generate.FORMS:
+        if "rand" in op:
+            continue
+        try:
+            program, leaf_names, outs = generate.first_order(name, op, inputs, attrs_, options)
+        except Exception:
+            continue
+        for leaf, shape in leaf_names:
+            for number in (2, 2.5, True, 0, -1.5):
+                steps = [s for s in program["steps"] if s.get("out") != leaf]
+                p = json.loads(json.dumps({**program, "steps": steps}).replace(f'"{leaf}"', json.dumps(number)))
+                p["outputs"] = [o for o in program.get("outputs", []) if o != leaf]
+                probe.compare(f"{name}: {leaf} = {number}", p, messages=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
-    parser.add_argument("what", choices=["specials", "versions", "layouts", "sums", "stale", "shapes", "dtypes", "attrs"])
+    parser.add_argument("what", choices=["specials", "versions", "layouts", "sums", "stale", "shapes", "dtypes", "attrs", "numbers"])
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--big", action="store_true", help="sums: tensors of 32,768 to 100,000 elements")
@@ -523,6 +546,8 @@ def main():
         dtypes(probe)
     elif args.what == "attrs":
         attrs(probe)
+    elif args.what == "numbers":
+        numbers(probe)
     elif args.what == "layouts":
         for leaves in ("transposed", "strided"):
             versions(probe, create_graph=False, leaves=leaves)

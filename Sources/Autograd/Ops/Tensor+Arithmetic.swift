@@ -66,6 +66,34 @@ extension Tensor {
         return out
     }
 
+    /// `torch.add(number, other, alpha=alpha)`: `number + alpha * other`, the number wrapped as
+    /// torch's argument parser wraps a number given for a tensor. Backward: AddBackward0 (the
+    /// number's edge None).
+    public static func add(_ number: Scalar, _ other: Tensor, alpha: Scalar = 1) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(other)
+        let out = try Kernels.binary(.add, try wrapped(number, with: other), other, alpha: alpha.doubleValue == 1 ? nil : alpha)
+        try addRule.record(nil, other, output: out)?.attributes.scalar2 = alpha
+        return out
+    }
+
+    /// `torch.sub(number, other, alpha=alpha)`: `number - alpha * other`. Backward: SubBackward0.
+    public static func sub(_ number: Scalar, _ other: Tensor, alpha: Scalar = 1) throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(other)
+        try Kernels.checkSubtraction(number.wrappedDType(defaultFloat: other.context.defaultDType), other.dtype)
+        let out = try Kernels.binary(.sub, try wrapped(number, with: other), other, alpha: alpha.doubleValue == 1 ? nil : alpha)
+        try subRule.record(nil, other, output: out)?.attributes.scalar2 = alpha
+        return out
+    }
+
+    /// A Python number as torch wraps it for a tensor argument: it takes part in type promotion
+    /// as a number does, so it is made here a 0-d tensor of the type it promotes to with `other`.
+    private static func wrapped(_ number: Scalar, with other: Tensor) throws(TensorError) -> Tensor {
+        var types = ResultType()
+        types.add(other)
+        types.add(number, defaultFloat: other.context.defaultDType)
+        return try Tensor.full([], number, dtype: types.result, context: other.context)
+    }
+
     /// `torch.rsub(self, other, alpha=alpha)`: `other - alpha * self`. Backward: RsubBackward0.
     public func rsub(_ other: Tensor, alpha: Scalar = 1) throws(TensorError) -> Tensor {
         try Derivative.checkInputs(self, other)
