@@ -1604,6 +1604,20 @@ program("add-number-first-float-alpha-integer-error", [
     {"out": "y", "op": "add", "inputs": [2, {"op": "tensor", "attrs": {"data": [1, 2], "dtype": "int64"}}], "attrs": {"alpha": 2.5}}],
     ["y"], message="For integral input tensors, argument alpha must not be a floating point number.")
 
+# found by probe.py constants (each leaf made a constant in turn)
+for first, second, grads in [([1, 2, 3], [2, 3, 4], "first"), ([1, 2, 3], [2, 3, 4], "second"),
+                             ([2, 2, 3], [1, 3, 4], "first"), ([2, 2, 3], [1, 3, 4], "second")]:
+    def data(shape, k):
+        return [[[round(0.25 * ((i * 7 + j * 3 + m + k) % 9) - 1, 2) for m in range(shape[2])]
+                 for j in range(shape[1])] for i in range(shape[0])]
+    a = {"out": "a", "op": "tensor", "attrs": {"data": data(first, 0), **({"requires_grad": True} if grads == "first" else {})}}
+    b = {"out": "b", "op": "tensor", "attrs": {"data": data(second, 1), **({"requires_grad": True} if grads == "second" else {})}}
+    single = "first" if first[0] == 1 else "second"
+    program(f"matmul-single-batch-{single}-{'grad' if grads == single else 'constant'}-graph", [
+        a, b, {"out": "y", "op": "matmul", "inputs": ["a", "b"]},
+        {"op": "backward", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["y", "y"]}]}]}], ["a", "b", "y"],
+        about="torch 2.15 squeezes a single-batch operand into mm only when it requires grad; else it expands both for bmm")
+
 program("split-of-plain-tensor-inplace-error", [
     leaf("w", [1.0, 2.0]), {"out": "y", "op": "ones", "inputs": [4]},
     {"out": ["a", "b"], "op": "split", "inputs": ["y", 2]}, {"op": "mul_", "inputs": ["a", "w"]}],

@@ -25,8 +25,9 @@ a leaf of an edge shape (0-d, one element, empty, an empty row, one more leading
 transposed, expanded). `dtypes` gives each leaf the other float dtype (requiring grad), int64
 and bool. `attrs` gives each attribute of each form other values (dims negative, out of range
 and repeated, flags flipped, numbers at their edges, every mode of a string attribute).
-`numbers` replaces each leaf by a Python number (int, float, bool, zero, negative). All print
-`N probed, M differ`.
+`numbers` replaces each leaf by a Python number (int, float, bool, zero, negative).
+`constants` makes each leaf a constant in turn, then every leaf but one, then runs the op under
+no_grad. All print `N probed, M differ`.
 """
 import argparse
 import contextlib
@@ -517,10 +518,40 @@ def numbers(probe):
                 probe.compare(f"{name}: {leaf} = {number}", p, messages=True)
 
 
+def constants(probe):
+    """Every form with each leaf made a constant (not requiring grad), then every leaf but it,
+    then the op run under no_grad: None edges, graphs, and errors of backward through nothing."""
+    sys.path.insert(0, HERE)
+    with contextlib.redirect_stdout(io.StringIO()):
+        import generate
+    for name, op, inputs, attrs_, options in generate.FORMS:
+        if "rand" in op or op == "empty":
+            continue
+        try:
+            program, leaf_names, outs = generate.first_order(name, op, inputs, attrs_, options)
+        except Exception:
+            continue
+        names = [leaf for leaf, _ in leaf_names]
+        variants = [(f"{leaf} constant", {leaf}) for leaf in names]
+        if len(names) > 1:
+            variants += [(f"only {leaf} requires grad", set(names) - {leaf}) for leaf in names]
+        for label, constant in variants:
+            p = json.loads(json.dumps(program))
+            for step in p["steps"]:
+                if isinstance(step.get("out"), str) and step["out"] in constant:
+                    step["attrs"].pop("requires_grad", None)
+            probe.compare(f"{name}: {label}", p, messages=True)
+        p = json.loads(json.dumps(program))
+        at = next((i for i, s in enumerate(p["steps"]) if s.get("op") == op), None)
+        if at is not None:
+            p["steps"][at] = {"no_grad": [p["steps"][at]]}
+            probe.compare(f"{name}: under no_grad", p, messages=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
-    parser.add_argument("what", choices=["specials", "versions", "layouts", "sums", "stale", "shapes", "dtypes", "attrs", "numbers"])
+    parser.add_argument("what", choices=["specials", "versions", "layouts", "sums", "stale", "shapes", "dtypes", "attrs", "numbers", "constants"])
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--big", action="store_true", help="sums: tensors of 32,768 to 100,000 elements")
@@ -548,6 +579,8 @@ def main():
         attrs(probe)
     elif args.what == "numbers":
         numbers(probe)
+    elif args.what == "constants":
+        constants(probe)
     elif args.what == "layouts":
         for leaves in ("transposed", "strided"):
             versions(probe, create_graph=False, leaves=leaves)

@@ -135,17 +135,11 @@ extension Tensor {
         default: break
         }
         // torch 2.15: of two 3-d operands, one with a single batch entry against several is
-        // squeezed to a matrix (SqueezeBackward1) and the product folds
+        // squeezed to a matrix (SqueezeBackward1) and the product folds, when that operand
+        // requires grad (else both are expanded for bmm)
         if d1 == 3 && d2 == 3 {
-            if shape[0] == 1 && other.shape[0] != 1 { return try squeeze(dims: [0]).matmul(other) }
-            if other.shape[0] == 1 && shape[0] != 1 {
-                // torch 2.15 refuses other dtypes as bmm would, unless the squeezed operand
-                // requires grad (then the product folds into mm, whose words they are)
-                guard dtype == other.dtype || other.requiresGrad else {
-                    throw .evaluation("expected scalar type \(dtype.scalarTypeName) but found \(other.dtype.scalarTypeName)")
-                }
-                return try matmul(try other.squeeze(dims: [0]))
-            }
+            if shape[0] == 1 && other.shape[0] != 1 && requiresGrad { return try squeeze(dims: [0]).matmul(other) }
+            if other.shape[0] == 1 && shape[0] != 1 && other.requiresGrad { return try matmul(try other.squeeze(dims: [0])) }
         }
         if shouldFold(other) { return try foldedMatmul(other) }
         return try batchedMatmul(other)
