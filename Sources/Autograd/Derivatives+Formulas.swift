@@ -279,8 +279,9 @@ func varBackward(_ grad: Tensor, _ x: Tensor, _ c: Node) throws(TensorError) -> 
     if whole && Double(n) - correction <= 0 {
         // torch: 2 / dof is infinite, times (self - mean): NaN where self equals the mean
         let equal = try Kernels.compare(.eq, x, try x.mean())
-        let nan = try Tensor.scalar(.double(.nan), dtype: g.dtype, context: g.context)
-        let infinity = try Tensor.scalar(.double(.infinity), dtype: g.dtype, context: g.context)
+        // torch's where of two numbers: a tensor of the default dtype
+        let nan = try Tensor.scalar(.double(.nan), dtype: g.context.defaultDType, context: g.context)
+        let infinity = try Tensor.scalar(.double(.infinity), dtype: g.context.defaultDType, context: g.context)
         return try g.mul(try Tensor.where(equal, nan, infinity))
     }
     let centered = try x.sub(whole ? try x.mean() : try x.mean(dims: dims, keepDim: true))

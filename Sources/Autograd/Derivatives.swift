@@ -379,8 +379,8 @@ public enum Derivatives {
         // (over numel for mean); target: the negative
         Derivative("mse_loss_backward", "MseLossBackwardBackward0",
                    { c, g in try g.mseLossBackward(c.saved(1), c.saved(2), reduction: Reduction(code: c.attributes.integers[0])) },
-                   { c, g in try g.mul(c.saved(0)).mul(try mseScale(c.saved(1), c.saved(2), Reduction(code: c.attributes.integers[0]))) },
-                   { c, g in try g.mul(c.saved(0)).mul(try mseScale(c.saved(1), c.saved(2), Reduction(code: c.attributes.integers[0]))).neg() }),
+                   { c, g in try mseDoubleBackward(g.mul(c.saved(0)), c.saved(1), Reduction(code: c.attributes.integers[0])) },
+                   { c, g in try mseDoubleBackward(g.mul(c.saved(0)), c.saved(2), Reduction(code: c.attributes.integers[0])).neg() }),
         // binary_cross_entropy_backward — grad_output, self, target: torch's
         // binary_cross_entropy_double_backward family
         Derivative("binary_cross_entropy_backward", "BinaryCrossEntropyBackwardBackward0",

@@ -1472,7 +1472,8 @@ for name, call in [
     program(f"stale-split-view-before-{name}-error", stale_split(dict(call, out=out)), [], message=SPLIT_STALE,
             about="a stale view's error comes before the op's own argument checks, as torch collects edges first")
 program("stale-nograd-view-before-mm-error", stale_nograd(
-    {"out": "z", "op": "mm", "inputs": ["a", {"op": "ones", "inputs": [2, 2]}]}), ["z"], message=NOGRAD_STALE)
+    {"out": "z", "op": "mm", "inputs": ["a", {"op": "ones", "inputs": [2, 2]}]}), ["z"], message=NOGRAD_STALE,
+    about="a stale view's error comes before the op's own argument checks, as torch collects edges first")
 program("stale-split-view-after-matmul-rank-error", stale_split(
     {"out": "z", "op": "matmul", "inputs": ["a", {"op": "tensor", "attrs": {"data": 2.0}}]}), ["z"],
     message="both arguments to matmul need to be at least 1D",
@@ -1502,15 +1503,16 @@ program("index-error-names-item-position", [
     about="torch's applySelect names the item's position in the index, not the dimension left to index")
 program("index-error-after-ellipsis-names-item-position", [
     leaf("x", [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), {"out": "y", "op": "index", "inputs": ["x"], "attrs": {"index": ["...", 1, 5]}}],
-    ["y"], message="index 5 is out of bounds for dimension 2 with size 3")
+    ["y"], message="index 5 is out of bounds for dimension 2 with size 3",
+    about="torch's applySelect names the item's position in the index, the ellipsis counting as one")
 program("addmm-shape-error-words", [
     leaf("x", [0.5]), leaf("w", [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), leaf("b", [1.0, 2.0]),
     {"out": "y", "op": "linear", "inputs": ["x", "w", "b"]}], ["y"],
-    message="addmm: mat1 and mat2 shapes cannot be multiplied (1x1 and 3x2)")
+    message="addmm: mat1 and mat2 shapes cannot be multiplied (1x1 and 3x2)", about="torch 2.15's words for addmm's shape check")
 program("addmm-self-not-matrix-error", [
     leaf("x", [[1.0, 2.0, 3.0]]), leaf("w", [0.5]), leaf("b", [1.0]),
     {"out": "y", "op": "linear", "inputs": ["x", "w", "b"]}], ["y"],
-    message="addmm: mat2 must be a matrix, got 1-D tensor")
+    message="addmm: mat2 must be a matrix, got 1-D tensor", about="torch 2.15's words for addmm's shape check")
 program("addmm-bias-expand-error", [
     leaf("x", [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]), leaf("w", [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]),
     leaf("b", [[1.0], [2.0], [3.0]]), {"out": "y", "op": "linear", "inputs": ["x", "w", "b"]}], ["y"],
@@ -1550,7 +1552,7 @@ program("bce-target-dtype-error", [
 program("bce-integer-input-error", [
     typed_leaf("x", [0, 1, 1], "int64", grad=False), typed_leaf("t", [0, 1, 1], "int64", grad=False),
     {"out": "y", "op": "binary_cross_entropy", "inputs": ["x", "t"]}], ["y"],
-    message="\"binary_cross_entropy\" not implemented for 'Long'")
+    message="\"binary_cross_entropy\" not implemented for 'Long'", about="the kernel dispatches on floating types only")
 program("nll-weight-dtype-error", [
     typed_leaf("x", [[-1.2, -0.5, -2.0], [-0.3, -1.9, -0.8]], "float32"),
     {"out": "y", "op": "nll_loss", "inputs": ["x", {"op": "tensor", "attrs": {"data": [0, 2], "dtype": "int64"}}],
@@ -1575,15 +1577,17 @@ program("norm-p0-dim-backward-leaves-grad-none", [
     {"op": "backward", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["y", "x"]}]}]}], ["x", "y"],
     about="the other path still reaches the input: its gradient is that path's alone")
 program("arange-step-sign-error", [{"out": "y", "op": "arange", "inputs": [], "attrs": {"start": 5, "end": 3, "step": 1}}],
-        ["y"], message="upper bound and lower bound inconsistent with step sign")
+        ["y"], message="upper bound and lower bound inconsistent with step sign", about="torch 2.15's words")
 program("split-negative-size-error", [
     leaf("x", [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]),
     {"out": ["a", "b"], "op": "split", "inputs": ["x"], "attrs": {"split_size_or_sections": [-1, 3], "dim": -2}}],
-    [], message="split_with_sizes expects split_sizes have only non-negative entries, but got split_sizes=[-1, 3]")
+    [], message="split_with_sizes expects split_sizes have only non-negative entries, but got split_sizes=[-1, 3]",
+    about="split_with_sizes checks each size before their sum")
 program("split-sizes-error-names-dim-as-given", [
     leaf("x", [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]),
     {"out": ["a", "b"], "op": "split", "inputs": ["x"], "attrs": {"split_size_or_sections": [1, 4], "dim": -2}}],
-    [], message="split_with_sizes expects split_sizes to sum exactly to 2 (input tensor's size at dimension -2), but got split_sizes=[1, 4]")
+    [], message="split_with_sizes expects split_sizes to sum exactly to 2 (input tensor's size at dimension -2), but got split_sizes=[1, 4]",
+    about="split_with_sizes names the dim as it was given")
 
 # found by probe.py numbers (each leaf replaced by a Python number)
 for name, op, a, b in [("add-ints", "add", 2, 3), ("add-float-int", "add", 2.5, 3), ("mul-bools", "mul", True, True),
@@ -1591,7 +1595,8 @@ for name, op, a, b in [("add-ints", "add", 2, 3), ("add-float-int", "add", 2.5, 
     program(f"two-numbers-{name}", [{"out": "y", "op": op, "inputs": [a, b]}], ["y"],
             about="torch.add(2, 3): the first number becomes a 0-d tensor of its own type")
 program("two-numbers-sub-bools-error", [{"out": "y", "op": "sub", "inputs": [True, True]}], ["y"],
-        message="Subtraction, the `-` operator, with two bool tensors is not supported")
+        message="Subtraction, the `-` operator, with two bool tensors is not supported",
+        about="torch.sub(True, True): the first number a bool tensor, the second a Python bool")
 for op in ("add", "sub"):
     program(f"{op}-number-first-with-alpha-graph", [
         leaf("x", [0.5, -1.0, 2.0]), {"out": "y", "op": op, "inputs": [2, "x"], "attrs": {"alpha": 2.5}},
@@ -1599,10 +1604,11 @@ for op in ("add", "sub"):
         about=f"torch.{op}(2, x, alpha=2.5): the number wrapped as the first argument, its edge None")
 program("sub-bool-first-with-alpha-error", [
     leaf("x", [0.5, -1.0, 2.0]), {"out": "y", "op": "sub", "inputs": [True, "x"], "attrs": {"alpha": 2}}], ["y"],
-    message="Subtraction, the `-` operator, with a bool tensor is not supported")
+    message="Subtraction, the `-` operator, with a bool tensor is not supported", about="the wrapped number keeps the bool type")
 program("add-number-first-float-alpha-integer-error", [
     {"out": "y", "op": "add", "inputs": [2, {"op": "tensor", "attrs": {"data": [1, 2], "dtype": "int64"}}], "attrs": {"alpha": 2.5}}],
-    ["y"], message="For integral input tensors, argument alpha must not be a floating point number.")
+    ["y"], message="For integral input tensors, argument alpha must not be a floating point number.",
+    about="torch.add(2, x, alpha=2.5) checks alpha against the integer result")
 
 # found by probe.py constants (each leaf made a constant in turn)
 for first, second, grads in [([1, 2, 3], [2, 3, 4], "first"), ([1, 2, 3], [2, 3, 4], "second"),
@@ -1617,6 +1623,30 @@ for first, second, grads in [([1, 2, 3], [2, 3, 4], "first"), ([1, 2, 3], [2, 3,
         a, b, {"out": "y", "op": "matmul", "inputs": ["a", "b"]},
         {"op": "backward", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["y", "y"]}]}]}], ["a", "b", "y"],
         about="torch 2.15 squeezes a single-batch operand into mm only when it requires grad; else it expands both for bmm")
+
+# found by probe.py second (second-order programs over strided and mixed-dtype leaves)
+program("mse-loss-backward-in-input-dtype-graph", [
+    typed_leaf("x", [0.5, -1.25, 2.0], "float32"), typed_leaf("t", [1.0, 0.25, -0.5], "float64"),
+    {"out": "y", "op": "mse_loss", "inputs": ["x", "t"]},
+    {"out": ["gx", "gt"], "op": "grad", "inputs": ["y", "x", "t"], "attrs": {"create_graph": True}},
+    {"op": "backward", "inputs": [{"op": "add", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["gx", "gx"]}]},
+                                                          {"op": "sum", "inputs": ["gt"]}]}]}],
+    ["x", "t", "gx", "gt"], about="mse_loss_backward writes into zeros_like(input): the input's dtype, computed in the promoted one")
+program("std-single-element-backward-default-dtype-graph", [
+    typed_leaf("x", [-0.99], "float32"), {"out": "y", "op": "std", "inputs": ["x"]},
+    {"out": "g", "op": "grad", "inputs": [{"op": "mul", "inputs": ["y", 1.5]}, "x"], "attrs": {"create_graph": True}}],
+    ["g"], about="var_backward's where of two numbers (NaN, inf) is a tensor of the default dtype")
+
+for red in ("mean", "none"):
+    program(f"mse-loss-third-order-{red}-graph", [
+        leaf("x", [0.5, -1.25, 2.0]), leaf("t", [1.0, 0.25, -0.5]),
+        {"out": "y", "op": "mse_loss", "inputs": ["x", "t"], "attrs": {"reduction": red}},
+        {"out": ["g", "gt"], "op": "grad", "inputs": [{"op": "sum", "inputs": ["y"]}, "x", "t"], "attrs": {"create_graph": True}},
+        {"out": ["h", "ht"], "op": "grad", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["g", "gt"]}]}, "x", "t"],
+         "attrs": {"create_graph": True}},
+        {"op": "backward", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["h", "ht"]}]}]}],
+        ["x", "t", "g", "h", "ht"], dtype="float32",
+        about="mse_loss_double_backward is 2 * grad, divided in place by the count for a mean: torch's roundings and graph")
 
 program("split-of-plain-tensor-inplace-error", [
     leaf("w", [1.0, 2.0]), {"out": "y", "op": "ones", "inputs": [4]},
@@ -1770,7 +1800,7 @@ def main():
     for name, steps, outputs, options in PROGRAMS:
         assert name not in seen, f"duplicate form {name}"
         seen.add(name)
-        prog = {"dtype": "float64", "steps": steps, "outputs": outputs, "graph": options.get("graph", True)}
+        prog = {"dtype": options.get("dtype", "float64"), "steps": steps, "outputs": outputs, "graph": options.get("graph", True)}
         c = case(name, options.get("about", "in-place writes through views, as torch records them"), prog, options)
         with open(os.path.join(OUT, name + ".json"), "w") as f:
             json.dump(c, f, separators=(",", ":"))

@@ -27,7 +27,8 @@ and bool. `attrs` gives each attribute of each form other values (dims negative,
 and repeated, flags flipped, numbers at their edges, every mode of a string attribute).
 `numbers` replaces each leaf by a Python number (int, float, bool, zero, negative).
 `constants` makes each leaf a constant in turn, then every leaf but one, then runs the op under
-no_grad. All print `N probed, M differ`.
+no_grad. `second` builds each form's second-order program with each leaf made transposed,
+expanded or of the other float dtype. All print `N probed, M differ`.
 """
 import argparse
 import contextlib
@@ -548,10 +549,52 @@ def constants(probe):
             probe.compare(f"{name}: under no_grad", p, messages=True)
 
 
+def second(probe):
+    """Every form's second-order program (grad with create_graph, then grad of that) with each
+    leaf made transposed, expanded or of the other float dtype: double-backward formulas over
+    strided and mixed-dtype inputs."""
+    sys.path.insert(0, HERE)
+    with contextlib.redirect_stdout(io.StringIO()):
+        import generate
+    for name, op, inputs, attrs_, options in generate.FORMS:
+        if "rand" in op or op == "empty":
+            continue
+        try:
+            program, leaf_names, outs = generate.first_order(name, op, inputs, attrs_, options)
+        except Exception:
+            continue
+        other = "float32" if program.get("dtype") == "float64" else "float64"
+        for leaf, shape in leaf_names:
+            for variant in ("transposed", "expanded", other):
+                steps = []
+                for step in program["steps"]:
+                    if step.get("out") != leaf:
+                        steps.append(step)
+                        continue
+                    attrs = {k: v for k, v in step["attrs"].items() if k != "shape"}
+                    if variant == "transposed" and len(shape) == 2 and 0 not in shape:
+                        attrs["data"] = [[0.5 + 0.25 * (i + j) for i in range(shape[0])] for j in range(shape[1])]
+                        steps += [dict(step, out=leaf + "_t", attrs=attrs), {"out": leaf, "op": "t", "inputs": [leaf + "_t"]}]
+                    elif variant == "expanded" and shape and 0 not in shape:
+                        attrs["data"] = [0.75]
+                        steps += [dict(step, out=leaf + "_e", attrs=attrs),
+                                  {"out": leaf, "op": "expand", "inputs": [leaf + "_e", *shape]}]
+                    elif variant == other:
+                        steps.append(dict(step, attrs=dict(step["attrs"], dtype=other)))
+                    else:
+                        break
+                else:
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        p = generate.second_order(name, {**program, "steps": steps}, leaf_names, outs)
+                    if p is not None:
+                        probe.compare(f"{name}: second order, {leaf} {variant}", p, messages=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
-    parser.add_argument("what", choices=["specials", "versions", "layouts", "sums", "stale", "shapes", "dtypes", "attrs", "numbers", "constants"])
+    parser.add_argument("what", choices=["specials", "versions", "layouts", "sums", "stale", "shapes", "dtypes", "attrs", "numbers", "constants", "second"])
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--big", action="store_true", help="sums: tensors of 32,768 to 100,000 elements")
@@ -581,6 +624,8 @@ def main():
         numbers(probe)
     elif args.what == "constants":
         constants(probe)
+    elif args.what == "second":
+        second(probe)
     elif args.what == "layouts":
         for leaves in ("transposed", "strided"):
             versions(probe, create_graph=False, leaves=leaves)

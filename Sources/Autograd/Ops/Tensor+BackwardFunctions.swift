@@ -116,8 +116,9 @@ extension Tensor {
             types.add(x)
             types.add(target)
             let difference = try x.converted(to: types.result).sub(try target.converted(to: types.result))
-            let out = try difference.mul(mseScale(x, target, reduction)).mul(self)
-            // torch's kernel writes into zeros_like(input, LEGACY_CONTIGUOUS_MEMORY_FORMAT): row-major
+            let out = try difference.mul(mseScale(x, target, reduction)).mul(self).converted(to: x.dtype)
+            // torch's kernel writes into zeros_like(input, LEGACY_CONTIGUOUS_MEMORY_FORMAT): row-major,
+            // in the input's dtype (computed in the promoted one)
             return out.hasRowMajorStrides ? out : try out.clone(contiguous: true)
         }
         node?.attributes.integers = [reduction.code]
@@ -161,6 +162,14 @@ extension Tensor {
         }
         return out
     }
+}
+
+/// torch's `mse_loss_double_backward`: `2 * grad`, divided in place by the input's count for a
+/// mean (two roundings, as torch's; the division counts in the result's version).
+func mseDoubleBackward(_ grad: Tensor, _ input: Tensor, _ reduction: Reduction) throws(TensorError) -> Tensor {
+    let out = try grad.mul(.int(2))
+    if reduction == .mean { try out.div_(.int(Int64(input.count))) }
+    return out
 }
 
 /// mse_loss's factor: 2, or 2 over the element count for mean.
