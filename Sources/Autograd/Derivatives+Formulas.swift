@@ -59,6 +59,28 @@ func powBackwardExponent(_ grad: Tensor, base: Scalar, _ exponent: Tensor, _ res
     return try grad.mul(try result.mul(.double(Double.log(base.doubleValue))))
 }
 
+/// The vector-Jacobian product of `exclusiveProduct` along `dim`: for each k, the sum over
+/// i ≠ k of `grad[i]` times the product of `x` over the elements other than i and k. One kernel
+/// outside create_graph; under it, recorded ops, so that every higher order is differentiable
+/// too: for each k, the exclusive products of `x` with its k-th element replaced by one (an
+/// n × n table along `dim`, n its size), weighted by the gradient, summed without i = k.
+func exclusiveProductBackward(_ grad: Tensor, _ x: Tensor, dim: Int) throws(TensorError) -> Tensor {
+    guard x.context.isGradEnabled else { return try Kernels.prodOthersBackward(grad, x, dim: dim) }
+    let n = x.shape[dim]
+    var tableShape = x.shape
+    tableShape.insert(n, at: dim)               // [..., k, j, ...]: row k is x with x[k] replaced
+    var diagonalShape = [Int](repeating: 1, count: x.rank + 1)
+    diagonalShape[dim] = n
+    diagonalShape[dim + 1] = n
+    let diagonal = try Tensor.eye(n, dtype: .bool, context: x.context).view(diagonalShape)
+    let one = try Tensor.full([], .int(1), dtype: x.dtype, context: x.context)
+    let table = try Tensor.where(diagonal, one, try x.unsqueeze(dim).expand(tableShape))
+    let products = try table.exclusiveProduct(dim: dim + 1)   // [k, i]: x over j ∉ {i, k}, for i ≠ k
+    let offDiagonal = try Kernels.compare(.eq, diagonal, .bool(false))
+    let weighted = try products.mul(try grad.unsqueeze(dim)).mul(try offDiagonal.converted(to: x.dtype))
+    return try weighted.sum(dims: [dim + 1])
+}
+
 /// maximum/minimum: the gradient goes to the winner, halves on ties, none to the loser
 /// (`losing` is the comparison of self against other that makes this input lose).
 func extremumBackward(_ grad: Tensor, _ a: Tensor, _ b: Tensor, losing: CompareOp) throws(TensorError) -> Tensor {
@@ -83,15 +105,20 @@ func geluDerivative(_ x: Tensor, tanh: Bool) throws(TensorError) -> Tensor {
 }
 
 /// gelu''(x): `φ(x) (2 - x²)`, or for the tanh approximation `(1 - t²) (u' - x t u'² + 3 √(2/π) 0.044715 x²)`.
+/// The exact one as torch's `gelu_double_backward` computes it, op by op (its roundings, and its
+/// graph under create_graph): `2 pdf - x² pdf`, `pdf = kBeta exp(-0.5 x²)`.
 func geluSecondDerivative(_ x: Tensor, tanh: Bool) throws(TensorError) -> Tensor {
     let x2 = try x.mul(x)
-    if tanh {
-        let t = try x.add(try x2.mul(x).mul(.double(geluKappa))).mul(.double(geluBeta)).tanh()
-        let du = try x2.mul(.double(3 * geluKappa)).add(1).mul(.double(geluBeta))
-        let halfXddu = try x2.mul(.double(3 * geluBeta * geluKappa))
-        return try t.mul(t).rsub(1).mul(try du.sub(try x.mul(t).mul(try du.mul(du))).add(halfXddu))
+    if !tanh {
+        let pdf = try x2.mul(-0.5).exp().mul(.double(0.3989422804014327))   // M_2_SQRTPI * M_SQRT1_2 * 0.5
+        return try pdf.mul(.int(2)).sub(try x2.mul(pdf))
     }
-    return try gaussian(x).mul(try x2.rsub(2))
+    // the tanh approximation in a closed form of our own (torch's takes 1 / cosh, an op we lack:
+    // same values to rounding, other nodes under create_graph)
+    let t = try x.add(try x2.mul(x).mul(.double(geluKappa))).mul(.double(geluBeta)).tanh()
+    let du = try x2.mul(.double(3 * geluKappa)).add(1).mul(.double(geluBeta))
+    let halfXddu = try x2.mul(.double(3 * geluBeta * geluKappa))
+    return try t.mul(t).rsub(1).mul(try du.sub(try x.mul(t).mul(try du.mul(du))).add(halfXddu))
 }
 
 private let geluBeta = 0.7978845608028654, geluKappa = 0.044715
@@ -102,12 +129,12 @@ private func gaussian(_ x: Tensor) throws(TensorError) -> Tensor {
 }
 
 /// torch's `softplus_double_backward(grad, self, beta, threshold)`:
-/// `grad * s (1 - s) * beta` with `s = sigmoid(beta x)`, 0 where `beta x >= threshold`.
+/// `sigmoid_backward(grad, s) * beta` with `s = sigmoid(beta x)`, 0 where `beta x >= threshold`.
 func softplusDoubleBackward(_ grad: Tensor, _ x: Tensor, beta: Scalar, threshold: Scalar) throws(TensorError) -> Tensor {
+    // torch: sigmoid_backward(grad, (x beta).sigmoid()) * (x beta < threshold).type_as(grad) * beta
     let scaled = try x.mul(beta)
-    let s = try scaled.sigmoid()
-    let curved = try grad.mul(try s.rsub(1)).mul(s).mul(beta)
-    return try curved.mul(try Kernels.compare(.lt, scaled, threshold).converted(to: curved.dtype))
+    let curved = try grad.sigmoidBackward(output: try scaled.sigmoid())
+    return try curved.mul(try Kernels.compare(.lt, scaled, threshold).converted(to: grad.dtype)).mul(beta)
 }
 
 /// torch's `softmax_double_backward(grad, grad_output, dim, output)`:
@@ -315,17 +342,22 @@ func normBackward(_ grad: Tensor, _ c: Node) throws(TensorError) -> Tensor? {
         let mask = try Kernels.binary(.add, try Kernels.compare(.eq, magnitude, norm), try Kernels.compare(.ne, magnitude, magnitude))
         let count = try mask.sum(dims: c.attributes.dims, keepDim: true)
         return try x.sgn().mul(try g.div(count).mul(try mask.converted(to: g.dtype)))
+    // torch raises |x| to its power in place (`abs().pow_()`: its graph saves a clone of |x|)
     case ..<1:
-        let scaledSelf = try x.sgn().mul(try x.abs().pow(.double(p - 1))).maskedFill(try Kernels.compare(.eq, x, 0), 0)
+        let powered = try x.abs()
+        try powered.pow_(.double(p - 1))
+        let scaledSelf = try x.sgn().mul(try powered.maskedFill(try Kernels.compare(.eq, x, 0), 0))
         return try scaledSelf.mul(g).mul(try norm.pow(.double(1 - p)))
     case ..<2:
-        let scaledSelf = try x.sgn().mul(try x.abs().pow(.double(p - 1)))
+        let powered = try x.abs()
+        try powered.pow_(.double(p - 1))
         let scale = try g.div(try norm.pow(.double(p - 1))).maskedFill(zeroNorm, 0)
-        return try scaledSelf.mul(scale)
+        return try x.sgn().mul(powered).mul(scale)
     default:
-        let scaledSelf = try x.mul(try x.abs().pow(.double(p - 2)))
+        let powered = try x.abs()
+        try powered.pow_(.double(p - 2))
         let scale = try g.div(try norm.pow(.double(p - 1))).maskedFill(zeroNorm, 0)
-        return try scaledSelf.mul(scale)
+        return try x.mul(powered).mul(scale)
     }
 }
 
@@ -408,21 +440,27 @@ func bceDoubleBackward(_ gg: Tensor, _ c: Node, input: Int) throws(TensorError) 
     let eps = 1e-12
     var out: Tensor
     switch input {
-    case 0:
-        out = try x.sub(t).div(try x.add(.double(eps)).mul(try x.rsub(.double(1 + eps)))).mul(gg)
+    case 0:   // binary_cross_entropy_double_backward_grad_output
+        out = try x.sub(t).div(try x.add(.double(eps)).mul(try x.rsub(.int(1)).add(.double(eps)))).mul(gg)
         if let weight { out = try out.mul(weight) }
         switch reduction {
         case .none: return out
         case .sum: return try out.sum()
-        case .mean: return try out.sum().div(.int(Int64(x.count)))
+        case .mean: return try out.div(.int(Int64(x.count))).sum()   // torch divides, then sums
         }
-    case 1:
-        let numerator = try x.mul(x).sub(try x.mul(t).mul(.int(2))).add(t)
-        let denominator = try x.add(.double(eps)).pow(.int(2)).mul(try x.rsub(.double(1 + eps)).pow(.int(2)))
+    case 1:   // binary_cross_entropy_double_backward: (x² - 2xt + t) / ((x + eps)² (1 - x + eps)²)
+        let numerator = try x.mul(x).sub(try x.mul(.int(2)).mul(t)).add(t)
+        let denominator = try x.add(.double(eps)).pow(.int(2)).mul(try x.rsub(.int(1)).add(.double(eps)).pow(.int(2)))
         out = try numerator.div(denominator).mul(try gg.mul(gradOutput))
-    default:
-        let denominator = try x.rsub(.int(1)).mul(x).clamp(min: .double(eps), max: nil)
-        out = try gg.neg().mul(gradOutput).div(denominator)
+    default:  // binary_cross_entropy_double_backward_target: -gg grad_output / max((1 - x) x, eps)
+        out = try gg.neg().mul(gradOutput)
+        if let weight { out = try out.mul(weight) }
+        let denominator = try x.rsub(.int(1)).mul(x)
+        // torch clamps it in place under no_grad: the values change, the history stays
+        try x.context.withGradMode(false) { () throws(TensorError) in try denominator.clamp_(min: .double(eps), max: nil) }
+        out = try out.div(denominator)
+        if reduction == .mean { out = try out.div(.int(Int64(x.count))) }
+        return out
     }
     if let weight { out = try out.mul(weight) }
     if reduction == .mean { out = try out.div(.int(Int64(x.count))) }

@@ -178,7 +178,7 @@ public enum Derivatives {
         // _prod_others (ours: the product of the other elements along dim, which prod's
         // backward needs when zeros are present) — self: its vector-Jacobian product
         Derivative("_prod_others", "ProdOthersBackward0", { c, g in
-            try Kernels.prodOthersBackward(g, c.saved(0), dim: c.attributes.dims[0])
+            try exclusiveProductBackward(g, c.saved(0), dim: c.attributes.dims[0])
         }),
 
         // MARK: Linear algebra

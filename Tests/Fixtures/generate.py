@@ -1648,6 +1648,42 @@ for red in ("mean", "none"):
         ["x", "t", "g", "h", "ht"], dtype="float32",
         about="mse_loss_double_backward is 2 * grad, divided in place by the count for a mean: torch's roundings and graph")
 
+# found by probe.py third (the second grad with create_graph, then backward through it)
+def third_order(x_data, call, **options):
+    return [leaf("x", x_data), {"out": "y", **call},
+            {"out": "g", "op": "grad", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["y", "y"]}]}, "x"],
+             "attrs": {"create_graph": True}},
+            {"out": "h", "op": "grad", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["g", "g"]}]}, "x"],
+             "attrs": {"create_graph": True}},
+            {"op": "backward", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["h", "h"]}]}]}]
+
+
+for name, x_data, call in [
+        ("gelu", [-1.5, 0.25, 2.0], {"op": "gelu", "inputs": ["x"]}),
+        ("softplus", [-1.5, 0.25, 2.0], {"op": "softplus", "inputs": ["x"], "attrs": {"beta": 2.0, "threshold": 3.0}}),
+        ("norm-p3", [-1.5, 0.25, 2.0], {"op": "norm", "inputs": ["x"], "attrs": {"p": 3}}),
+        ("norm-p0.5", [-1.5, 0.25, 2.0], {"op": "norm", "inputs": ["x"], "attrs": {"p": 0.5}}),
+        ("bce", [0.25, 0.5, 0.75], {"op": "binary_cross_entropy", "inputs": ["x", [0.0, 1.0, 0.5]]})]:
+    program(f"third-order-{name}-graph", third_order(x_data, call), ["x", "g", "h"],
+            about="the double-backward formulas op by op as torch writes them: their graph and roundings under create_graph")
+program("third-order-prod-with-zeros", third_order([1.5, 0.0, -2.0, 0.5], {"op": "prod", "inputs": ["x"]}),
+        ["x", "g", "h"], graph=False,
+        about="prod's gradient with zeros stays differentiable to every order (values; its nodes are ours)")
+program("third-order-prod-dim-with-zeros", third_order([[1.5, 0.0, -2.0], [0.5, 0.0, 0.0]], {"op": "prod", "inputs": ["x"], "attrs": {"dim": 1}}),
+        ["x", "g", "h"], graph=False)
+
+# found by difftest (seed 89000): the original an in-place op saves keeps a transposed layout
+program("clamp-inplace-over-transposed-gradient-stolen", [
+    {"out": "x", "op": "detach", "inputs": [{"op": "t", "inputs": [{"op": "tensor", "attrs": {"data": [[0.45, -0.44], [1.06, -1.68], [-0.79, 0.81]]}}]}]},
+    {"op": "requires_grad_", "inputs": ["x"]}, {"out": "y", "op": "mul", "inputs": ["x", 1]},
+    {"op": "clamp_", "inputs": ["y"], "attrs": {"min": -0.5, "max": 1.5}},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["y", 2]}]}]},
+    {"out": "gw", "op": "ones_like", "inputs": ["x.grad"], "attrs": {"requires_grad": True}},
+    {"out": "gz", "op": "sum", "inputs": [{"op": "mul", "inputs": ["x.grad", "gw"]}]},
+    {"op": "mul_", "inputs": ["x.grad", 2]}, {"op": "backward", "inputs": ["gz"]}], ["x"],
+    message="is at version 1; expected version 0 instead",
+    about="clamp_ saves a clone of y that keeps y's transposed layout, so the gradient reaches x in x's layout and is stolen (version 0)")
+
 program("split-of-plain-tensor-inplace-error", [
     leaf("w", [1.0, 2.0]), {"out": "y", "op": "ones", "inputs": [4]},
     {"out": ["a", "b"], "op": "split", "inputs": ["y", 2]}, {"op": "mul_", "inputs": ["a", "w"]}],

@@ -28,7 +28,8 @@ and repeated, flags flipped, numbers at their edges, every mode of a string attr
 `numbers` replaces each leaf by a Python number (int, float, bool, zero, negative).
 `constants` makes each leaf a constant in turn, then every leaf but one, then runs the op under
 no_grad. `second` builds each form's second-order program with each leaf made transposed,
-expanded or of the other float dtype. All print `N probed, M differ`.
+expanded or of the other float dtype; `third` takes each one order further (the second grad
+with create_graph, then backward). All print `N probed, M differ`.
 """
 import argparse
 import contextlib
@@ -591,10 +592,42 @@ def second(probe):
                         probe.compare(f"{name}: second order, {leaf} {variant}", p, messages=True)
 
 
+def third(probe):
+    """Every form's second-order program taken one order further: the second grad with
+    create_graph, then backward through it, graph compared: the double-backward formulas'
+    own graphs (their node names, roundings and saved tensors)."""
+    sys.path.insert(0, HERE)
+    with contextlib.redirect_stdout(io.StringIO()):
+        import generate
+    for name, op, inputs, attrs_, options in generate.FORMS:
+        if "rand" in op or op == "empty":
+            continue
+        try:
+            program, leaf_names, outs = generate.first_order(name, op, inputs, attrs_, options)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                p = generate.second_order(name, program, leaf_names, outs)
+        except Exception:
+            continue
+        if p is None:
+            continue
+        last = p["steps"][-1]
+        last["attrs"] = {"allow_unused": True, "create_graph": True}
+        hs = last["out"] if isinstance(last["out"], list) else [last["out"]]
+        terms = [{"op": "sum", "inputs": [{"op": "mul", "inputs": [h, h]}]} for h in hs]
+        total = terms[0]
+        for t in terms[1:]:
+            total = {"op": "add", "inputs": [total, t]}
+        p["steps"].append({"op": "backward", "inputs": [total]})
+        p["outputs"] = [leaf for leaf, _ in leaf_names] + p["outputs"]
+        p["graph"] = True
+        probe.compare(f"{name}: third order", p, messages=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
-    parser.add_argument("what", choices=["specials", "versions", "layouts", "sums", "stale", "shapes", "dtypes", "attrs", "numbers", "constants", "second"])
+    parser.add_argument("what", choices=["specials", "versions", "layouts", "sums", "stale", "shapes", "dtypes", "attrs", "numbers", "constants", "second", "third"])
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--big", action="store_true", help="sums: tensors of 32,768 to 100,000 elements")
@@ -626,6 +659,8 @@ def main():
         constants(probe)
     elif args.what == "second":
         second(probe)
+    elif args.what == "third":
+        third(probe)
     elif args.what == "layouts":
         for leaves in ("transposed", "strided"):
             versions(probe, create_graph=False, leaves=leaves)

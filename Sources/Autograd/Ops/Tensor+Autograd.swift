@@ -57,9 +57,10 @@ extension Tensor {
                context: context, versionCounter: VersionCounter())
     }
 
-    /// A contiguous copy with no history.
+    /// A copy with no history, laid out as torch's `clone()` lays it out (a dense tensor's own
+    /// strides, else row-major): the stand-in for `self` an in-place op records its formula over.
     func detachedCopy() throws(TensorError) -> Tensor {
-        let out = try Tensor.uninitialized(shape, dtype, context)
+        let out = try emptyLike()   // torch's clone keeps a dense layout (MemoryFormat::Preserve)
         Kernels.copy(from: self, into: out)
         return out
     }

@@ -48,6 +48,11 @@ extension Tensor {
         try inPlace(operands: []) { (x) throws(TensorError) in try x.mul(other) }
     }
 
+    /// `x.pow_(number)`. Backward: PowBackward0 (over a clone of the original, which its rule reads).
+    public func pow_(_ exponent: Scalar) throws(TensorError) {
+        try inPlace(operands: []) { (x) throws(TensorError) in try x.pow(exponent) }
+    }
+
     /// `x.div_(other)`, or with a `rounding_mode`. Backward: DivBackward0 (DivBackward2).
     public func div_(_ other: Tensor, roundingMode: RoundingMode? = nil) throws(TensorError) {
         try inPlace(operands: [other]) { (x) throws(TensorError) in
