@@ -1684,6 +1684,22 @@ program("clamp-inplace-over-transposed-gradient-stolen", [
     message="is at version 1; expected version 0 instead",
     about="clamp_ saves a clone of y that keeps y's transposed layout, so the gradient reaches x in x's layout and is stolen (version 0)")
 
+# found by probe.py saved (each input, then the result, written in place after the op)
+program("div-saves-self-only-for-other", [
+    leaf("x", [0.5, -1.5, 2.0]), {"out": "a", "op": "mul", "inputs": ["x", 1]},
+    {"out": "y", "op": "div", "inputs": ["a", [2.0, 4.0, -0.5]]}, {"op": "mul_", "inputs": ["a", 3]},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": ["y"]}]}], ["x", "y"],
+    about="torch saves div's self only when other needs a gradient: writing self after the op is no error here")
+for which, grads in [("input", "x"), ("weight", "w")]:
+    written = grads   # the one needing a gradient: saved only for the other's, which needs none
+    program(f"linear-saves-{which}-only-for-the-other-{'weight' if which == 'input' else 'input'}", [
+        {"out": "x0", "op": "tensor", "attrs": {"data": [[0.5, -1.0, 2.0], [1.5, 0.25, -0.5]], **({"requires_grad": True} if grads == "x" else {})}},
+        {"out": "w0", "op": "tensor", "attrs": {"data": [[1.0, 0.5, -1.0], [0.25, -2.0, 1.5]], **({"requires_grad": True} if grads == "w" else {})}},
+        {"out": "x", "op": "mul", "inputs": ["x0", 1]}, {"out": "w", "op": "mul", "inputs": ["w0", 1]},
+        {"out": "y", "op": "linear", "inputs": ["x", "w", [0.5, -0.5]]}, {"op": "mul_", "inputs": [written, 2]},
+        {"op": "backward", "inputs": [{"op": "sum", "inputs": ["y"]}]}], ["x0", "w0", "y"],
+        about="addmm saves each matrix only for the other's gradient")
+
 program("split-of-plain-tensor-inplace-error", [
     leaf("w", [1.0, 2.0]), {"out": "y", "op": "ones", "inputs": [4]},
     {"out": ["a", "b"], "op": "split", "inputs": ["y", 2]}, {"op": "mul_", "inputs": ["a", "w"]}],

@@ -29,7 +29,10 @@ and repeated, flags flipped, numbers at their edges, every mode of a string attr
 `constants` makes each leaf a constant in turn, then every leaf but one, then runs the op under
 no_grad. `second` builds each form's second-order program with each leaf made transposed,
 expanded or of the other float dtype; `third` takes each one order further (the second grad
-with create_graph, then backward). All print `N probed, M differ`.
+with create_graph, then backward). `accumulate` adds retain_grad, backward with create_graph and
+a second backward through the leaves' .grad. `saved` writes each input (made a non-leaf), then
+the result, in place after the op, with each other input made a constant in turn. All print
+`N probed, M differ`.
 """
 import argparse
 import contextlib
@@ -624,10 +627,80 @@ def third(probe):
         probe.compare(f"{name}: third order", p, messages=True)
 
 
+def accumulate(probe):
+    """Every form's first-order program with retain_grad on its result, then backward with
+    create_graph and retain_graph, then backward again through the leaves' .grad (which now has
+    a history) accumulating into .grad: retain_grad hooks, AccumulateGrad under create_graph,
+    and accumulation over a graph's second use."""
+    sys.path.insert(0, HERE)
+    with contextlib.redirect_stdout(io.StringIO()):
+        import generate
+    for name, op, inputs, attrs_, options in generate.FORMS:
+        if "rand" in op or op == "empty":
+            continue
+        try:
+            program, leaf_names, outs = generate.first_order(name, op, inputs, attrs_, options)
+        except Exception:
+            continue
+        steps = program["steps"]
+        at = next((i for i, s in enumerate(steps) if s.get("op") == "backward"), None)
+        if at is None or not leaf_names:
+            continue
+        p = json.loads(json.dumps(program))
+        back = p["steps"][at]
+        pre = [{"op": "retain_grad", "inputs": [o]} for o in outs if isinstance(o, str)]
+        back["attrs"] = {"create_graph": True, "retain_graph": True}
+        terms = [{"op": "sum", "inputs": [{"op": "mul", "inputs": [leaf + ".grad", leaf + ".grad"]}]} for leaf, _ in leaf_names]
+        total = terms[0]
+        for t in terms[1:]:
+            total = {"op": "add", "inputs": [total, t]}
+        p["steps"] = p["steps"][:at] + pre + [back, {"out": "again", "op": "mul", "inputs": [total, 1]},
+                                              {"op": "backward", "inputs": ["again"]}]
+        probe.compare(f"{name}: retain_grad, create_graph, backward again", p, messages=True)
+
+
+def saved(probe):
+    """Every form with each input (made a non-leaf) and then its result written in place after
+    the op and before backward: torch's version check fails exactly where the op saved that
+    tensor, so this shows which tensors each op saves, in torch's error words."""
+    sys.path.insert(0, HERE)
+    with contextlib.redirect_stdout(io.StringIO()):
+        import generate
+    for name, op, inputs, attrs_, options in generate.FORMS:
+        if "rand" in op or op == "empty":
+            continue
+        try:
+            program, leaf_names, outs = generate.first_order(name, op, inputs, attrs_, options)
+        except Exception:
+            continue
+        at = next((i for i, s in enumerate(program["steps"]) if s.get("op") == op), None)
+        if at is None or not any(s.get("op") == "backward" for s in program["steps"]):
+            continue
+        variants = [(None, leaf) for leaf, _ in leaf_names]
+        if len(leaf_names) > 1:   # each other leaf made a constant: what the op saves then
+            variants += [(c, leaf) for c, _ in leaf_names for leaf, _ in leaf_names if c != leaf]
+        for constant, leaf in variants:
+            p = json.loads(json.dumps(program))
+            for step in p["steps"]:
+                if constant and step.get("out") == constant:
+                    step["attrs"].pop("requires_grad", None)
+            i = next(i for i, s in enumerate(p["steps"]) if s.get("out") == leaf)
+            p["steps"][at] = json.loads(json.dumps(p["steps"][at]).replace(f'"{leaf}"', f'"{leaf}_in"'))
+            p["steps"].insert(at + 1, {"op": "mul_", "inputs": [leaf + "_in", 1]})
+            p["steps"].insert(i + 1, {"out": leaf + "_in", "op": "mul", "inputs": [leaf, 1]})
+            probe.compare(f"{name}: {leaf} written after the op{f' ({constant} constant)' if constant else ''}", p, messages=True)
+        for out in outs:
+            if not isinstance(out, str):
+                continue
+            p = json.loads(json.dumps(program))
+            p["steps"].insert(at + 1, {"op": "mul_", "inputs": [out, 1]})
+            probe.compare(f"{name}: result {out} written after the op", p, messages=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
-    parser.add_argument("what", choices=["specials", "versions", "layouts", "sums", "stale", "shapes", "dtypes", "attrs", "numbers", "constants", "second", "third"])
+    parser.add_argument("what", choices=["specials", "versions", "layouts", "sums", "stale", "shapes", "dtypes", "attrs", "numbers", "constants", "second", "third", "accumulate", "saved"])
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--big", action="store_true", help="sums: tensors of 32,768 to 100,000 elements")
@@ -661,6 +734,10 @@ def main():
         second(probe)
     elif args.what == "third":
         third(probe)
+    elif args.what == "accumulate":
+        accumulate(probe)
+    elif args.what == "saved":
+        saved(probe)
     elif args.what == "layouts":
         for leaves in ("transposed", "strided"):
             versions(probe, create_graph=False, leaves=leaves)

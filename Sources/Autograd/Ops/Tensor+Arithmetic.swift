@@ -141,7 +141,10 @@ extension Tensor {
     public func div(_ other: Tensor) throws(TensorError) -> Tensor {
         try Derivative.checkInputs(self, other)
         let out = try Kernels.binary(.div, self, other)
-        try divRule.record(self, other, output: out)?.save(self, as: .`self`, other, as: .other)
+        if let node = try divRule.record(self, other, output: out) {
+            node.save(self, as: .`self`, other, as: .other)
+            node.savedTensors[0].isChecked = node.needsGradient(1)   // torch saves self for other's formula only
+        }
         return out
     }
 
