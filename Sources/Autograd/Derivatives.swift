@@ -52,8 +52,8 @@ public enum Derivatives {
                    { c, g in try g.divScalar(c.attributes.scalar) }),
         // div.Tensor_mode (rounded quotients) — self: zeros; other: zeros
         Derivative("div.Tensor_mode", "DivBackward2",
-                   { _, g in try g.zerosLike() },
-                   { _, g in try g.zerosLike() }),
+                   { c, g in try c.checkNotReleased(); return try g.zerosLike() },   // torch unpacks other, then answers zeros
+                   { c, g in try c.checkNotReleased(); return try g.zerosLike() }),
         // pow.Tensor_Scalar — self: grad * (exponent * self ** (exponent - 1)), 0 for exponent 0
         Derivative("pow.Tensor_Scalar", "PowBackward0",
                    { c, g in try powBackward(g, c.saved(0), c.attributes.scalar) }),
@@ -267,7 +267,7 @@ public enum Derivatives {
         Derivative("split_with_sizes", "SplitWithSizesBackward0", joint: { c, grads in [try splitBackward(grads, c)] }),
         // index.Tensor — self: index_put(zeros_like(self), indices, grad, accumulate=True)
         Derivative("index.Tensor", "IndexBackward0",
-                   { c, g in try indexBackward(g, c.attributes.payload as! AdvancedIndex) }),
+                   { c, g in try c.checkNotReleased(); return try indexBackward(g, c.attributes.payload as! AdvancedIndex) }),
         // _index_put_impl_ (into zeros, accumulating: index's backward) — values: grad[indices]
         Derivative("index_put", "IndexPutImplBackward0",
                    { c, g in try g.gatherIndexed(c.attributes.payload as! AdvancedIndex) }),

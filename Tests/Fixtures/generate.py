@@ -1700,6 +1700,22 @@ for which, grads in [("input", "x"), ("weight", "w")]:
         {"op": "backward", "inputs": [{"op": "sum", "inputs": ["y"]}]}], ["x0", "w0", "y"],
         about="addmm saves each matrix only for the other's gradient")
 
+# found by probe.py twice (each form's backward run twice without retain_graph)
+FREED = "Trying to backward through the graph a second time"
+for name, call in [("div-floor", {"op": "div", "inputs": ["x", [2.0, 2.0, 2.0]], "attrs": {"rounding_mode": "floor"}}),
+                   ("div-floor-number", {"op": "div", "inputs": ["x", 2], "attrs": {"rounding_mode": "floor"}}),
+                   ("index-list", {"op": "index", "inputs": ["x"], "attrs": {"index": [[0, 2]]}})]:
+    program(f"{name}-backward-twice-error", [
+        leaf("x", [1.5, -2.5, 3.0]), {"out": "y", **call},
+        {"op": "backward", "inputs": [{"op": "sum", "inputs": ["y"]}]},
+        {"op": "backward", "inputs": [{"op": "sum", "inputs": ["y"]}]}], ["x"], message=FREED,
+        about="the node saved tensors (or a wrapped number) though its formula answers without them: backward frees them")
+program("div-floor-other-written-error", [
+    leaf("x", [1.5, -2.5, 3.0]), {"out": "o", "op": "tensor", "attrs": {"data": [2.0, 2.0, 2.0]}},
+    {"out": "y", "op": "div", "inputs": ["x", "o"], "attrs": {"rounding_mode": "floor"}}, {"op": "mul_", "inputs": ["o", 1]},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": ["y"]}]}], ["x"],
+    message="is at version 1; expected version 0 instead", about="DivBackward2 saves other as div does")
+
 program("split-of-plain-tensor-inplace-error", [
     leaf("w", [1.0, 2.0]), {"out": "y", "op": "ones", "inputs": [4]},
     {"out": ["a", "b"], "op": "split", "inputs": ["y", 2]}, {"op": "mul_", "inputs": ["a", "w"]}],

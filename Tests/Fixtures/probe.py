@@ -31,8 +31,8 @@ no_grad. `second` builds each form's second-order program with each leaf made tr
 expanded or of the other float dtype; `third` takes each one order further (the second grad
 with create_graph, then backward). `accumulate` adds retain_grad, backward with create_graph and
 a second backward through the leaves' .grad. `saved` writes each input (made a non-leaf), then
-the result, in place after the op, with each other input made a constant in turn. All print
-`N probed, M differ`.
+the result, in place after the op, with each other input made a constant in turn. `twice` runs
+each form's backward twice, without and with retain_graph first. All print `N probed, M differ`.
 """
 import argparse
 import contextlib
@@ -697,10 +697,68 @@ def saved(probe):
             probe.compare(f"{name}: result {out} written after the op", p, messages=True)
 
 
+def twice(probe):
+    """Every form's backward run twice without retain_graph: torch's freed-graph error comes only
+    from nodes that saved something (a graph of nodes that saved nothing runs again and
+    accumulates); then the same with a retain_graph first pass."""
+    sys.path.insert(0, HERE)
+    with contextlib.redirect_stdout(io.StringIO()):
+        import generate
+    for name, op, inputs, attrs_, options in generate.FORMS:
+        if "rand" in op or op == "empty":
+            continue
+        try:
+            program, leaf_names, outs = generate.first_order(name, op, inputs, attrs_, options)
+        except Exception:
+            continue
+        at = next((i for i, s in enumerate(program["steps"]) if s.get("op") == "backward"), None)
+        if at is None:
+            continue
+        for retain in (False, True):
+            p = json.loads(json.dumps(program))
+            first = json.loads(json.dumps(p["steps"][at]))
+            if retain:
+                first["attrs"] = {"retain_graph": True}
+            p["steps"].insert(at, first)
+            probe.compare(f"{name}: backward twice{' (first retains)' if retain else ''}", p, messages=True)
+
+
+def specials_from_catalog(probe, args):
+    url = urllib.parse.urlparse(args.url)
+    c = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+    c.request("GET", "/v1/ops")
+    specials(probe, json.loads(c.getresponse().read())["ops"])
+
+
+def layouts(probe, args):
+    for leaves in ("transposed", "strided"):
+        versions(probe, create_graph=False, leaves=leaves)
+        versions(probe, create_graph=True, leaves=leaves)
+
+
+def all_versions(probe, args):
+    for again in (False, True):
+        versions(probe, create_graph=False, twice=again)
+        versions(probe, create_graph=True, twice=again)
+
+
+# The modes: each runs its programs through `probe` (`args` for the modes with options).
+MODES = {
+    "specials": specials_from_catalog,
+    "versions": all_versions,
+    "layouts": layouts,
+    "sums": lambda probe, args: sums(probe, args.count, args.seed, big=args.big),
+    **{name: (lambda mode: lambda probe, args: mode(probe))(mode) for name, mode in [
+        ("stale", stale), ("shapes", shapes), ("dtypes", dtypes), ("attrs", attrs), ("numbers", numbers),
+        ("constants", constants), ("second", second), ("third", third), ("accumulate", accumulate),
+        ("saved", saved), ("twice", twice)]},
+}
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
-    parser.add_argument("what", choices=["specials", "versions", "layouts", "sums", "stale", "shapes", "dtypes", "attrs", "numbers", "constants", "second", "third", "accumulate", "saved"])
+    parser.add_argument("what", choices=list(MODES))
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--big", action="store_true", help="sums: tensors of 32,768 to 100,000 elements")
@@ -711,41 +769,7 @@ def main():
     if args.torch_threads:
         import torch
         torch.set_num_threads(args.torch_threads)
-    if args.what == "specials":
-        url = urllib.parse.urlparse(args.url)
-        c = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
-        c.request("GET", "/v1/ops")
-        specials(probe, json.loads(c.getresponse().read())["ops"])
-    elif args.what == "sums":
-        sums(probe, args.count, args.seed, big=args.big)
-    elif args.what == "stale":
-        stale(probe)
-    elif args.what == "shapes":
-        shapes(probe)
-    elif args.what == "dtypes":
-        dtypes(probe)
-    elif args.what == "attrs":
-        attrs(probe)
-    elif args.what == "numbers":
-        numbers(probe)
-    elif args.what == "constants":
-        constants(probe)
-    elif args.what == "second":
-        second(probe)
-    elif args.what == "third":
-        third(probe)
-    elif args.what == "accumulate":
-        accumulate(probe)
-    elif args.what == "saved":
-        saved(probe)
-    elif args.what == "layouts":
-        for leaves in ("transposed", "strided"):
-            versions(probe, create_graph=False, leaves=leaves)
-            versions(probe, create_graph=True, leaves=leaves)
-    else:
-        for twice in (False, True):
-            versions(probe, create_graph=False, twice=twice)
-            versions(probe, create_graph=True, twice=twice)
+    MODES[args.what](probe, args)
     print(f"{probe.probed} probed, {probe.differ} differ")
 
 

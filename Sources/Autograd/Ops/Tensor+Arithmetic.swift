@@ -168,7 +168,10 @@ extension Tensor {
     public func div(_ other: Tensor, roundingMode mode: RoundingMode) throws(TensorError) -> Tensor {
         try Derivative.checkInputs(self, other)
         let out = try Kernels.binary(mode == .floor ? .floorDivide : .truncDivide, self, other)
-        if out.dtype.isFloatingPoint { try divModeRule.record(self, other, output: out) }
+        if out.dtype.isFloatingPoint, let node = try divModeRule.record(self, other, output: out) {
+            node.save(self, as: .`self`, other, as: .other)   // torch saves them as for div
+            node.savedTensors[0].isChecked = node.needsGradient(1)
+        }
         return out
     }
 

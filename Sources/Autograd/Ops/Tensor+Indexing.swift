@@ -182,7 +182,12 @@ extension Tensor {
         }
         let plan = AdvancedIndex(indices: indices, indexShape: indexShape, inputShape: shape)
         let out = try Kernels.gatherIndexed(self, plan)
-        try indexRule.record(self, output: out)?.attributes.payload = plan
+        if let node = try indexRule.record(self, output: out) {
+            node.attributes.payload = plan
+            // torch saves the index tensors as given: writing one in place before backward is
+            // its version error, and backward frees them
+            for (_, index) in entries where index.dtype == .int64 { node.save(index, checked: true) }
+        }
         return out
     }
 
