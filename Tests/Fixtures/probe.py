@@ -32,7 +32,10 @@ expanded or of the other float dtype; `third` takes each one order further (the 
 with create_graph, then backward). `accumulate` adds retain_grad, backward with create_graph and
 a second backward through the leaves' .grad. `saved` writes each input (made a non-leaf), then
 the result, in place after the op, with each other input made a constant in turn. `twice` runs
-each form's backward twice, without and with retain_graph first. All print `N probed, M differ`.
+each form's backward twice, without and with retain_graph first. `views` replaces each leaf by
+a view of a larger leaf; `inplace` runs each add, sub, mul, div and clamp form in place on a
+non-leaf, a view of one, the leaf, a view of the leaf and the leaf under no_grad. All print
+`N probed, M differ`.
 """
 import argparse
 import contextlib
@@ -723,6 +726,87 @@ def twice(probe):
             probe.compare(f"{name}: backward twice{' (first retains)' if retain else ''}", p, messages=True)
 
 
+def views(probe):
+    """Every form with each leaf replaced by a view of a larger leaf that requires grad (one
+    entry of a batch, every other column, a transpose of a transpose): gradients flow back
+    through the view nodes into the larger leaf, whose .grad is compared."""
+    sys.path.insert(0, HERE)
+    with contextlib.redirect_stdout(io.StringIO()):
+        import generate
+    for name, op, inputs, attrs_, options in generate.FORMS:
+        if "rand" in op or op == "empty":
+            continue
+        try:
+            program, leaf_names, outs = generate.first_order(name, op, inputs, attrs_, options)
+        except Exception:
+            continue
+        for leaf, shape in leaf_names:
+            if not shape or 0 in shape:
+                continue
+            for how in ("select", "every-other", "double-transpose"):
+                steps = []
+                for step in program["steps"]:
+                    if step.get("out") != leaf:
+                        steps.append(step)
+                        continue
+                    attrs = {k: v for k, v in step["attrs"].items() if k != "shape"}
+                    data = attrs["data"]
+                    if how == "select":
+                        attrs["data"] = [json.loads(json.dumps(data)), json.loads(json.dumps(data))]
+                        view = {"op": "select", "inputs": [leaf + "_big", 0, 1]}
+                    elif how == "every-other":
+                        def widen(v):
+                            return [widen(x) for x in v] if isinstance(v[0], list) else [e for x in v for e in (x, -x)]
+                        attrs["data"] = widen(data)
+                        view = {"op": "index", "inputs": [leaf + "_big"], "attrs": {"index": ["...", {"step": 2}]}}
+                    elif len(shape) == 2:
+                        view = {"op": "t", "inputs": [{"op": "t", "inputs": [leaf + "_big"]}]}
+                    else:
+                        break
+                    steps += [dict(step, out=leaf + "_big", attrs=attrs), {"out": leaf, **view}]
+                else:
+                    p = {**program, "steps": steps, "outputs": [o if o != leaf else leaf + "_big" for o in program["outputs"]]}
+                    probe.compare(f"{name}: {leaf} as a {how} view", p, messages=True)
+
+
+def inplace(probe):
+    """Every form of add, sub, mul, div and clamp run in place instead: on a non-leaf, on a view
+    of one (torch's CopySlices), on the leaf itself (its error), on a view of the leaf, and under
+    no_grad on the leaf, then backward through what was written."""
+    sys.path.insert(0, HERE)
+    with contextlib.redirect_stdout(io.StringIO()):
+        import generate
+    for name, op, inputs, attrs_, options in generate.FORMS:
+        if op not in ("add", "sub", "mul", "div", "clamp"):
+            continue
+        try:
+            program, leaf_names, outs = generate.first_order(name, op, inputs, attrs_, options)
+        except Exception:
+            continue
+        at = next((i for i, s in enumerate(program["steps"]) if s.get("op") == op), None)
+        if at is None:
+            continue
+        call = program["steps"][at]
+        first = call["inputs"][0]
+        if not isinstance(first, str) or not any(first == leaf for leaf, _ in leaf_names):
+            continue
+        rest = program["steps"][:at]
+        for how in ("non-leaf", "view of a non-leaf", "leaf", "view of the leaf", "leaf under no_grad"):
+            target, pre = {"non-leaf": ("w", [{"out": "w", "op": "mul", "inputs": [first, 1]}]),
+                           "view of a non-leaf": ("v", [{"out": "w", "op": "mul", "inputs": [first, 1]},
+                                                        {"out": "v", "op": "index", "inputs": ["w"], "attrs": {"index": ["..."]}}]),
+                           "leaf": (first, []),
+                           "view of the leaf": ("v", [{"out": "v", "op": "index", "inputs": [first], "attrs": {"index": ["..."]}}]),
+                           "leaf under no_grad": (first, [])}[how]
+            written = dict(call, op=op + "_", inputs=[target] + call["inputs"][1:])
+            written.pop("out", None)
+            body = pre + ([{"no_grad": [written]}] if how == "leaf under no_grad" else [written])
+            source = "w" if "non-leaf" in how else first
+            steps = rest + body + [{"op": "backward", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": [source, source]}]}]}]
+            p = {**program, "steps": steps, "outputs": [leaf for leaf, _ in leaf_names] + ([source] if source != first else [])}
+            probe.compare(f"{name}: in place on a {how}", p, messages=True)
+
+
 def specials_from_catalog(probe, args):
     url = urllib.parse.urlparse(args.url)
     c = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
@@ -751,7 +835,7 @@ MODES = {
     **{name: (lambda mode: lambda probe, args: mode(probe))(mode) for name, mode in [
         ("stale", stale), ("shapes", shapes), ("dtypes", dtypes), ("attrs", attrs), ("numbers", numbers),
         ("constants", constants), ("second", second), ("third", third), ("accumulate", accumulate),
-        ("saved", saved), ("twice", twice)]},
+        ("saved", saved), ("twice", twice), ("views", views), ("inplace", inplace)]},
 }
 
 
