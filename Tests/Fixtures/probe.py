@@ -308,17 +308,34 @@ def transposed_leaves(program, strided=False):
     return dict(program, steps=steps) if changed else None
 
 
+def generate():
+    """generate.py, imported quietly: its forms and its first- and second-order programs."""
+    if HERE not in sys.path:
+        sys.path.insert(0, HERE)
+    with contextlib.redirect_stdout(io.StringIO()):
+        import generate as module
+    return module
+
+
+def first_orders(skip_random=True):
+    """Each form of generate.py with its first-order program, torch-run: (name, op, attrs,
+    program, leaves, outputs). Random forms are skipped (our generator's numbers are not
+    torch's; empty's are undefined) unless `skip_random` is false."""
+    module = generate()
+    for name, op, inputs, attrs, options in module.FORMS:
+        if skip_random and ("rand" in op or op == "empty"):
+            continue
+        try:
+            program, leaves, outs = module.first_order(name, op, inputs, attrs, options)
+        except Exception:
+            continue
+        yield name, op, attrs, program, leaves, outs
+
+
 def versions(probe, create_graph, twice=False, leaves=None):
     """Every form's leaves' .grad versions, shown through torch's message; `twice`: after a
     second backward that accumulates; `leaves`: "transposed" or "strided" leaves (`layouts`)."""
-    sys.path.insert(0, HERE)
-    with contextlib.redirect_stdout(io.StringIO()):
-        import generate
-    for name, op, inputs, attrs, options in generate.FORMS:
-        try:
-            program, leaf_names, outs = generate.first_order(name, op, inputs, attrs, options)
-        except Exception:
-            continue
+    for name, op, attrs, program, leaf_names, outs in first_orders(skip_random=False):
         if not any(s.get("op") == "backward" for s in program["steps"]):
             continue
         if leaves:
@@ -350,14 +367,7 @@ def versions(probe, create_graph, twice=False, leaves=None):
 
 def stale(probe):
     """Every form with each leaf replaced by a stale view, of its shape and of other shapes."""
-    sys.path.insert(0, HERE)
-    with contextlib.redirect_stdout(io.StringIO()):
-        import generate
-    for name, op, inputs, attrs, options in generate.FORMS:
-        try:
-            program, leaf_names, outs = generate.first_order(name, op, inputs, attrs, options)
-        except Exception:
-            continue
+    for name, op, attrs, program, leaf_names, outs in first_orders(skip_random=False):
         dtype = program.get("dtype", "float32")
         for leaf, shape in leaf_names:
             for view_shape in (list(shape), [3], [2, 3], []):
@@ -392,16 +402,7 @@ def stale(probe):
 def shapes(probe):
     """Every form with each leaf replaced by a leaf of an edge shape: 0-d, one element, empty,
     an empty row, an extra leading dimension, a transposed and an expanded one."""
-    sys.path.insert(0, HERE)
-    with contextlib.redirect_stdout(io.StringIO()):
-        import generate
-    for name, op, inputs, attrs, options in generate.FORMS:
-        if "rand" in op:
-            continue   # our generator's numbers are not torch's
-        try:
-            program, leaf_names, outs = generate.first_order(name, op, inputs, attrs, options)
-        except Exception:
-            continue
+    for name, op, attrs, program, leaf_names, outs in first_orders():
         for leaf, shape in leaf_names:
             for variant in ([], [1], [0], [0, 3], [1] + list(shape), "transposed", "expanded"):
                 steps = []
@@ -439,16 +440,7 @@ def shapes(probe):
 def dtypes(probe):
     """Every form with each leaf given another dtype: the other float dtype (requiring grad),
     int64 and bool (not requiring grad): type promotion, result dtypes and dtype errors."""
-    sys.path.insert(0, HERE)
-    with contextlib.redirect_stdout(io.StringIO()):
-        import generate
-    for name, op, inputs, attrs, options in generate.FORMS:
-        if "rand" in op:
-            continue
-        try:
-            program, leaf_names, outs = generate.first_order(name, op, inputs, attrs, options)
-        except Exception:
-            continue
+    for name, op, attrs, program, leaf_names, outs in first_orders():
         other = "float32" if program.get("dtype") == "float64" else "float64"
         for leaf, shape in leaf_names:
             for dtype in (other, "int64", "bool"):
@@ -470,17 +462,10 @@ def dtypes(probe):
 def attrs(probe):
     """Every form with each attribute of its op given other values: dims negative, out of range
     and repeated, flags flipped, numbers at their edges, each mode of a string attribute."""
-    sys.path.insert(0, HERE)
-    with contextlib.redirect_stdout(io.StringIO()):
-        import generate
     strings = {"reduction": ["none", "mean", "sum", "bogus"], "rounding_mode": ["floor", "trunc", "bogus"],
                "approximate": ["none", "tanh", "bogus"]}
-    for name, op, inputs, attrs_, options in generate.FORMS:
-        if "rand" in op or not attrs_:
-            continue
-        try:
-            program, leaf_names, outs = generate.first_order(name, op, inputs, attrs_, options)
-        except Exception:
+    for name, op, attrs_, program, leaf_names, outs in first_orders():
+        if not attrs_:
             continue
         at = next((i for i, s in enumerate(program["steps"]) if s.get("op") == op and s.get("attrs")), None)
         if at is None:
@@ -508,16 +493,7 @@ def numbers(probe):
     """Every form with each leaf replaced by a Python number (an int, a float, a bool, 0, a
     negative): the Scalar overloads, wrapped-number promotion and the errors of ops that take
     tensors only."""
-    sys.path.insert(0, HERE)
-    with contextlib.redirect_stdout(io.StringIO()):
-        import generate
-    for name, op, inputs, attrs_, options in generate.FORMS:
-        if "rand" in op:
-            continue
-        try:
-            program, leaf_names, outs = generate.first_order(name, op, inputs, attrs_, options)
-        except Exception:
-            continue
+    for name, op, attrs_, program, leaf_names, outs in first_orders():
         for leaf, shape in leaf_names:
             for number in (2, 2.5, True, 0, -1.5):
                 steps = [s for s in program["steps"] if s.get("out") != leaf]
@@ -529,16 +505,7 @@ def numbers(probe):
 def constants(probe):
     """Every form with each leaf made a constant (not requiring grad), then every leaf but it,
     then the op run under no_grad: None edges, graphs, and errors of backward through nothing."""
-    sys.path.insert(0, HERE)
-    with contextlib.redirect_stdout(io.StringIO()):
-        import generate
-    for name, op, inputs, attrs_, options in generate.FORMS:
-        if "rand" in op or op == "empty":
-            continue
-        try:
-            program, leaf_names, outs = generate.first_order(name, op, inputs, attrs_, options)
-        except Exception:
-            continue
+    for name, op, attrs_, program, leaf_names, outs in first_orders():
         names = [leaf for leaf, _ in leaf_names]
         variants = [(f"{leaf} constant", {leaf}) for leaf in names]
         if len(names) > 1:
@@ -560,16 +527,7 @@ def second(probe):
     """Every form's second-order program (grad with create_graph, then grad of that) with each
     leaf made transposed, expanded or of the other float dtype: double-backward formulas over
     strided and mixed-dtype inputs."""
-    sys.path.insert(0, HERE)
-    with contextlib.redirect_stdout(io.StringIO()):
-        import generate
-    for name, op, inputs, attrs_, options in generate.FORMS:
-        if "rand" in op or op == "empty":
-            continue
-        try:
-            program, leaf_names, outs = generate.first_order(name, op, inputs, attrs_, options)
-        except Exception:
-            continue
+    for name, op, attrs_, program, leaf_names, outs in first_orders():
         other = "float32" if program.get("dtype") == "float64" else "float64"
         for leaf, shape in leaf_names:
             for variant in ("transposed", "expanded", other):
@@ -593,7 +551,7 @@ def second(probe):
                 else:
                     with warnings.catch_warnings():
                         warnings.simplefilter("ignore")
-                        p = generate.second_order(name, {**program, "steps": steps}, leaf_names, outs)
+                        p = generate().second_order(name, {**program, "steps": steps}, leaf_names, outs)
                     if p is not None:
                         probe.compare(f"{name}: second order, {leaf} {variant}", p, messages=True)
 
@@ -602,17 +560,11 @@ def third(probe):
     """Every form's second-order program taken one order further: the second grad with
     create_graph, then backward through it, graph compared: the double-backward formulas'
     own graphs (their node names, roundings and saved tensors)."""
-    sys.path.insert(0, HERE)
-    with contextlib.redirect_stdout(io.StringIO()):
-        import generate
-    for name, op, inputs, attrs_, options in generate.FORMS:
-        if "rand" in op or op == "empty":
-            continue
+    for name, op, attrs_, program, leaf_names, outs in first_orders():
         try:
-            program, leaf_names, outs = generate.first_order(name, op, inputs, attrs_, options)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                p = generate.second_order(name, program, leaf_names, outs)
+                p = generate().second_order(name, program, leaf_names, outs)
         except Exception:
             continue
         if p is None:
@@ -635,16 +587,7 @@ def accumulate(probe):
     create_graph and retain_graph, then backward again through the leaves' .grad (which now has
     a history) accumulating into .grad: retain_grad hooks, AccumulateGrad under create_graph,
     and accumulation over a graph's second use."""
-    sys.path.insert(0, HERE)
-    with contextlib.redirect_stdout(io.StringIO()):
-        import generate
-    for name, op, inputs, attrs_, options in generate.FORMS:
-        if "rand" in op or op == "empty":
-            continue
-        try:
-            program, leaf_names, outs = generate.first_order(name, op, inputs, attrs_, options)
-        except Exception:
-            continue
+    for name, op, attrs_, program, leaf_names, outs in first_orders():
         steps = program["steps"]
         at = next((i for i, s in enumerate(steps) if s.get("op") == "backward"), None)
         if at is None or not leaf_names:
@@ -666,16 +609,7 @@ def saved(probe):
     """Every form with each input (made a non-leaf) and then its result written in place after
     the op and before backward: torch's version check fails exactly where the op saved that
     tensor, so this shows which tensors each op saves, in torch's error words."""
-    sys.path.insert(0, HERE)
-    with contextlib.redirect_stdout(io.StringIO()):
-        import generate
-    for name, op, inputs, attrs_, options in generate.FORMS:
-        if "rand" in op or op == "empty":
-            continue
-        try:
-            program, leaf_names, outs = generate.first_order(name, op, inputs, attrs_, options)
-        except Exception:
-            continue
+    for name, op, attrs_, program, leaf_names, outs in first_orders():
         at = next((i for i, s in enumerate(program["steps"]) if s.get("op") == op), None)
         if at is None or not any(s.get("op") == "backward" for s in program["steps"]):
             continue
@@ -704,16 +638,7 @@ def twice(probe):
     """Every form's backward run twice without retain_graph: torch's freed-graph error comes only
     from nodes that saved something (a graph of nodes that saved nothing runs again and
     accumulates); then the same with a retain_graph first pass."""
-    sys.path.insert(0, HERE)
-    with contextlib.redirect_stdout(io.StringIO()):
-        import generate
-    for name, op, inputs, attrs_, options in generate.FORMS:
-        if "rand" in op or op == "empty":
-            continue
-        try:
-            program, leaf_names, outs = generate.first_order(name, op, inputs, attrs_, options)
-        except Exception:
-            continue
+    for name, op, attrs_, program, leaf_names, outs in first_orders():
         at = next((i for i, s in enumerate(program["steps"]) if s.get("op") == "backward"), None)
         if at is None:
             continue
@@ -730,16 +655,7 @@ def views(probe):
     """Every form with each leaf replaced by a view of a larger leaf that requires grad (one
     entry of a batch, every other column, a transpose of a transpose): gradients flow back
     through the view nodes into the larger leaf, whose .grad is compared."""
-    sys.path.insert(0, HERE)
-    with contextlib.redirect_stdout(io.StringIO()):
-        import generate
-    for name, op, inputs, attrs_, options in generate.FORMS:
-        if "rand" in op or op == "empty":
-            continue
-        try:
-            program, leaf_names, outs = generate.first_order(name, op, inputs, attrs_, options)
-        except Exception:
-            continue
+    for name, op, attrs_, program, leaf_names, outs in first_orders():
         for leaf, shape in leaf_names:
             if not shape or 0 in shape:
                 continue
@@ -773,15 +689,8 @@ def inplace(probe):
     """Every form of add, sub, mul, div and clamp run in place instead: on a non-leaf, on a view
     of one (torch's CopySlices), on the leaf itself (its error), on a view of the leaf, and under
     no_grad on the leaf, then backward through what was written."""
-    sys.path.insert(0, HERE)
-    with contextlib.redirect_stdout(io.StringIO()):
-        import generate
-    for name, op, inputs, attrs_, options in generate.FORMS:
+    for name, op, attrs_, program, leaf_names, outs in first_orders(skip_random=False):
         if op not in ("add", "sub", "mul", "div", "clamp"):
-            continue
-        try:
-            program, leaf_names, outs = generate.first_order(name, op, inputs, attrs_, options)
-        except Exception:
             continue
         at = next((i for i, s in enumerate(program["steps"]) if s.get("op") == op), None)
         if at is None:
