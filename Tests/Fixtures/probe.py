@@ -399,42 +399,64 @@ def stale(probe):
                     probe.compare(f"{name}: {leaf} as a stale {how} view {view_shape}", p, messages=True)
 
 
+def with_leaf(program, leaf, shape, variant):
+    """The program's steps with `leaf` (of `shape`) made a variant: "transposed" (the transpose
+    of a leaf of the reversed shape), "expanded" (one value expanded), a view of a larger leaf
+    `<leaf>_big` ("select", "every-other", "double-transpose"), a dtype name, or a shape (new
+    data of that shape); None where the variant does not apply to this leaf."""
+    steps = []
+    for step in program["steps"]:
+        if step.get("out") != leaf:
+            steps.append(step)
+            continue
+        attrs = {k: v for k, v in step["attrs"].items() if k != "shape"}
+        if variant == "transposed":
+            if len(shape) != 2 or 0 in shape:
+                return None
+            attrs["data"] = [[0.5 + 0.25 * (i + j) for i in range(shape[0])] for j in range(shape[1])]
+            steps += [dict(step, out=leaf + "_t", attrs=attrs), {"out": leaf, "op": "t", "inputs": [leaf + "_t"]}]
+        elif variant == "expanded":
+            if not shape:
+                return None
+            attrs["data"] = [0.75]
+            steps += [dict(step, out=leaf + "_e", attrs=attrs), {"out": leaf, "op": "expand", "inputs": [leaf + "_e", *shape]}]
+        elif variant in ("select", "every-other", "double-transpose"):   # a view of a larger leaf
+            if not shape or 0 in shape or variant == "double-transpose" and len(shape) != 2:
+                return None
+            big, data = leaf + "_big", attrs["data"]
+            if variant == "select":
+                attrs["data"], view = [data, data], {"op": "select", "inputs": [big, 0, 1]}
+            elif variant == "every-other":
+                def widen(v):
+                    return [widen(x) for x in v] if isinstance(v[0], list) else [e for x in v for e in (x, -x)]
+                attrs["data"], view = widen(data), {"op": "index", "inputs": [big], "attrs": {"index": ["...", {"step": 2}]}}
+            else:
+                view = {"op": "t", "inputs": [{"op": "t", "inputs": [big]}]}
+            steps += [dict(step, out=big, attrs=attrs), {"out": leaf, **view}]
+        elif isinstance(variant, str):
+            steps.append(dict(step, attrs=dict(step["attrs"], dtype=variant)))
+        elif 0 in variant:
+            attrs.update(data=[], shape=variant)   # [[]] would be all-boolean to refimpl
+            steps.append(dict(step, attrs=attrs))
+        else:
+            count = iter(range(1, 1 << 30))
+
+            def fill(dims):
+                return [fill(dims[1:]) for _ in range(dims[0])] if dims else 0.25 + 0.125 * (next(count) % 7)
+            attrs["data"] = fill(variant)
+            steps.append(dict(step, attrs=attrs))
+    return steps
+
+
 def shapes(probe):
     """Every form with each leaf replaced by a leaf of an edge shape: 0-d, one element, empty,
     an empty row, an extra leading dimension, a transposed and an expanded one."""
     for name, op, attrs, program, leaf_names, outs in first_orders():
         for leaf, shape in leaf_names:
             for variant in ([], [1], [0], [0, 3], [1] + list(shape), "transposed", "expanded"):
-                steps = []
-                for step in program["steps"]:
-                    if step.get("out") != leaf:
-                        steps.append(step)
-                        continue
-                    attrs = {k: v for k, v in step["attrs"].items() if k != "shape"}
-                    if variant == "transposed" and len(shape) == 2 and 0 not in shape:
-                        attrs["data"] = [[0.5 + 0.25 * (i + j) for i in range(shape[0])] for j in range(shape[1])]
-                        steps += [dict(step, out=leaf + "_t", attrs=attrs),
-                                  {"out": leaf, "op": "t", "inputs": [leaf + "_t"]}]
-                    elif variant == "expanded" and shape:
-                        attrs["data"] = [0.75]
-                        steps += [dict(step, out=leaf + "_e", attrs=attrs),
-                                  {"out": leaf, "op": "expand", "inputs": [leaf + "_e", *shape]}]
-                    elif isinstance(variant, list) and 0 in variant:
-                        attrs.update(data=[], shape=variant)   # [[]] would be all-boolean to refimpl
-                        steps.append(dict(step, attrs=attrs))
-                    elif isinstance(variant, list):
-                        def fill(dims, k=[0]):
-                            if not dims:
-                                k[0] += 1
-                                return 0.25 + 0.125 * (k[0] % 7)
-                            return [fill(dims[1:]) for _ in range(dims[0])]
-                        attrs["data"] = fill(variant)
-                        steps.append(dict(step, attrs=attrs))
-                    else:
-                        break
-                else:
-                    p = {**program, "steps": steps}
-                    probe.compare(f"{name}: {leaf} {variant}", p, messages=True)
+                steps = with_leaf(program, leaf, shape, variant)
+                if steps is not None:
+                    probe.compare(f"{name}: {leaf} {variant}", {**program, "steps": steps}, messages=True)
 
 
 def dtypes(probe):
@@ -531,29 +553,14 @@ def second(probe):
         other = "float32" if program.get("dtype") == "float64" else "float64"
         for leaf, shape in leaf_names:
             for variant in ("transposed", "expanded", other):
-                steps = []
-                for step in program["steps"]:
-                    if step.get("out") != leaf:
-                        steps.append(step)
-                        continue
-                    attrs = {k: v for k, v in step["attrs"].items() if k != "shape"}
-                    if variant == "transposed" and len(shape) == 2 and 0 not in shape:
-                        attrs["data"] = [[0.5 + 0.25 * (i + j) for i in range(shape[0])] for j in range(shape[1])]
-                        steps += [dict(step, out=leaf + "_t", attrs=attrs), {"out": leaf, "op": "t", "inputs": [leaf + "_t"]}]
-                    elif variant == "expanded" and shape and 0 not in shape:
-                        attrs["data"] = [0.75]
-                        steps += [dict(step, out=leaf + "_e", attrs=attrs),
-                                  {"out": leaf, "op": "expand", "inputs": [leaf + "_e", *shape]}]
-                    elif variant == other:
-                        steps.append(dict(step, attrs=dict(step["attrs"], dtype=other)))
-                    else:
-                        break
-                else:
-                    with warnings.catch_warnings():
-                        warnings.simplefilter("ignore")
-                        p = generate().second_order(name, {**program, "steps": steps}, leaf_names, outs)
-                    if p is not None:
-                        probe.compare(f"{name}: second order, {leaf} {variant}", p, messages=True)
+                steps = with_leaf(program, leaf, shape, variant)
+                if steps is None:
+                    continue
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    p = generate().second_order(name, {**program, "steps": steps}, leaf_names, outs)
+                if p is not None:
+                    probe.compare(f"{name}: second order, {leaf} {variant}", p, messages=True)
 
 
 def third(probe):
@@ -657,32 +664,12 @@ def views(probe):
     through the view nodes into the larger leaf, whose .grad is compared."""
     for name, op, attrs_, program, leaf_names, outs in first_orders():
         for leaf, shape in leaf_names:
-            if not shape or 0 in shape:
-                continue
             for how in ("select", "every-other", "double-transpose"):
-                steps = []
-                for step in program["steps"]:
-                    if step.get("out") != leaf:
-                        steps.append(step)
-                        continue
-                    attrs = {k: v for k, v in step["attrs"].items() if k != "shape"}
-                    data = attrs["data"]
-                    if how == "select":
-                        attrs["data"] = [json.loads(json.dumps(data)), json.loads(json.dumps(data))]
-                        view = {"op": "select", "inputs": [leaf + "_big", 0, 1]}
-                    elif how == "every-other":
-                        def widen(v):
-                            return [widen(x) for x in v] if isinstance(v[0], list) else [e for x in v for e in (x, -x)]
-                        attrs["data"] = widen(data)
-                        view = {"op": "index", "inputs": [leaf + "_big"], "attrs": {"index": ["...", {"step": 2}]}}
-                    elif len(shape) == 2:
-                        view = {"op": "t", "inputs": [{"op": "t", "inputs": [leaf + "_big"]}]}
-                    else:
-                        break
-                    steps += [dict(step, out=leaf + "_big", attrs=attrs), {"out": leaf, **view}]
-                else:
-                    p = {**program, "steps": steps, "outputs": [o if o != leaf else leaf + "_big" for o in program["outputs"]]}
-                    probe.compare(f"{name}: {leaf} as a {how} view", p, messages=True)
+                steps = with_leaf(program, leaf, shape, how)
+                if steps is not None:
+                    outputs = [o if o != leaf else leaf + "_big" for o in program["outputs"]]
+                    probe.compare(f"{name}: {leaf} as a {how} view", {**program, "steps": steps, "outputs": outputs},
+                                  messages=True)
 
 
 def inplace(probe):
