@@ -19,6 +19,7 @@ extension Tensor {
 
     /// `torch.erf`. Backward: ErfBackward0.
     public func erf() throws(TensorError) -> Tensor {
+        try Derivative.checkInputs(self)
         let out = try Kernels.unary(.erf, self)
         try Derivatives.named("erf").record(self, output: out)?.save(self)
         return out
@@ -63,7 +64,8 @@ func powBackwardExponent(_ grad: Tensor, base: Scalar, _ exponent: Tensor, _ res
 /// i ≠ k of `grad[i]` times the product of `x` over the elements other than i and k. One kernel
 /// outside create_graph; under it, recorded ops, so that every higher order is differentiable
 /// too: for each k, the exclusive products of `x` with its k-th element replaced by one (an
-/// n × n table along `dim`, n its size), weighted by the gradient, summed without i = k.
+/// n × n table along `dim`, n its size: n times x's elements, so a long `dim` meets the
+/// element limit where the kernel would not), weighted by the gradient, summed without i = k.
 func exclusiveProductBackward(_ grad: Tensor, _ x: Tensor, dim: Int) throws(TensorError) -> Tensor {
     guard x.context.isGradEnabled else { return try Kernels.prodOthersBackward(grad, x, dim: dim) }
     let n = x.shape[dim]
@@ -77,7 +79,7 @@ func exclusiveProductBackward(_ grad: Tensor, _ x: Tensor, dim: Int) throws(Tens
     let table = try Tensor.where(diagonal, one, try x.unsqueeze(dim).expand(tableShape))
     let products = try table.exclusiveProduct(dim: dim + 1)   // [k, i]: x over j ∉ {i, k}, for i ≠ k
     let offDiagonal = try Kernels.compare(.eq, diagonal, .bool(false))
-    let weighted = try products.mul(try grad.unsqueeze(dim)).mul(try offDiagonal.converted(to: x.dtype))
+    let weighted = try Tensor.where(offDiagonal, try products.mul(try grad.unsqueeze(dim)), try grad.zeroScalar())
     return try weighted.sum(dims: [dim + 1])
 }
 
@@ -104,24 +106,33 @@ func geluDerivative(_ x: Tensor, tanh: Bool) throws(TensorError) -> Tensor {
     return try cdf.add(try x.mul(try gaussian(x)))
 }
 
-/// gelu''(x): `φ(x) (2 - x²)`, or for the tanh approximation `(1 - t²) (u' - x t u'² + 3 √(2/π) 0.044715 x²)`.
-/// The exact one as torch's `gelu_double_backward` computes it, op by op (its roundings, and its
-/// graph under create_graph): `2 pdf - x² pdf`, `pdf = kBeta exp(-0.5 x²)`.
+/// gelu''(x) as torch's `gelu_double_backward` computes it, op by op (its roundings, and its
+/// graph under create_graph): `2 pdf - x² pdf` with `pdf = kBeta exp(-0.5 x²)`, or for the tanh
+/// approximation the product rule's terms over `f = 0.5 x`, `g = 1 - tanh²(u)` and `h = u'`.
 func geluSecondDerivative(_ x: Tensor, tanh: Bool) throws(TensorError) -> Tensor {
-    let x2 = try x.mul(x)
     if !tanh {
+        let x2 = try x.mul(x)
         let pdf = try x2.mul(-0.5).exp().mul(.double(0.3989422804014327))   // M_2_SQRTPI * M_SQRT1_2 * 0.5
         return try pdf.mul(.int(2)).sub(try x2.mul(pdf))
     }
-    // the tanh approximation in a closed form of our own (torch's takes 1 / cosh, an op we lack:
-    // same values to rounding, other nodes under create_graph)
-    let t = try x.add(try x2.mul(x).mul(.double(geluKappa))).mul(.double(geluBeta)).tanh()
-    let du = try x2.mul(.double(3 * geluKappa)).add(1).mul(.double(geluBeta))
-    let halfXddu = try x2.mul(.double(3 * geluBeta * geluKappa))
-    return try t.mul(t).rsub(1).mul(try du.sub(try x.mul(t).mul(try du.mul(du))).add(halfXddu))
+    // the tanh approximation, as torch's gelu_double_backward writes it
+    let beta = geluBeta, kappa = geluKappa
+    let inner = try x.add(try x.pow(.int(3)).mul(.double(kappa))).mul(.double(beta))
+    let tanhInner = try inner.tanh()
+    let coshInner = try inner.cosh()
+    let sechInner = try coshInner.fullLike(.int(1)).div(coshInner)   // C++'s 1 / t: fill_(1).div_(t)
+    let f = try x.mul(0.5)
+    let g = try tanhInner.mul(tanhInner).rsub(.int(1))
+    let h = try x.mul(.double(3 * kappa)).mul(x).add(.int(1)).mul(.double(beta))
+    let fPrimeGH = try g.mul(0.5).mul(h)
+    let gPrime = try sechInner.mul(.int(2)).mul(try sechInner.neg().mul(tanhInner)).mul(h)
+    let gPrimeFH = try f.mul(h).mul(gPrime)
+    let hPrimeFG = try f.mul(g).mul(try x.mul(.double(6 * kappa)).mul(.double(beta)))
+    // the left factor's derivative (f'gh) plus the right one's (f'gh + g'fh + h'fg), as torch sums them
+    return try fPrimeGH.mul(.int(2)).add(gPrimeFH).add(hPrimeFG)
 }
 
-private let geluBeta = 0.7978845608028654, geluKappa = 0.044715
+private let geluBeta = 0.7978845608028654, geluKappa = 0.044715   // √(2/π) (M_SQRT2 M_2_SQRTPI / 2)
 
 /// The standard normal density φ(x).
 private func gaussian(_ x: Tensor) throws(TensorError) -> Tensor {
@@ -326,7 +337,10 @@ func stdBackward(_ grad: Tensor, _ c: Node) throws(TensorError) -> Tensor {
 /// answers an undefined tensor: no gradient reaches the input, whose `.grad` stays None).
 func normBackward(_ grad: Tensor, _ c: Node) throws(TensorError) -> Tensor? {
     let p = c.attributes.scalar.doubleValue
-    if p == 0 { return nil }
+    if p == 0 {   // torch unpacks self and result first: a freed graph is still its error
+        try c.checkNotReleased()
+        return nil
+    }
     let x = try c.saved(0)
     let norm = c.attributes.noDim ? try c.result() : try restoreReduced(try c.result(), c)
     let g = c.attributes.noDim ? grad : try restoreReduced(grad, c)

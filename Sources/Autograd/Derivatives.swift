@@ -105,6 +105,10 @@ public enum Derivatives {
         Derivative("cos", "CosBackward0", { c, g in try g.mul(try c.saved(0).sin().neg()) }),
         // tan — self: grad * (1 + result ** 2)
         Derivative("tan", "TanBackward0", { c, g in try g.mul(try c.result().pow(2).add(1)) }),
+        // sinh — self: grad * self.cosh()
+        Derivative("sinh", "SinhBackward0", { c, g in try g.mul(try c.saved(0).cosh()) }),
+        // cosh — self: grad * self.sinh()
+        Derivative("cosh", "CoshBackward0", { c, g in try g.mul(try c.saved(0).sinh()) }),
         // tanh — self: tanh_backward(grad, result)
         Derivative("tanh", "TanhBackward0", { c, g in try g.tanhBackward(output: c.result()) }),
         // sigmoid — self: sigmoid_backward(grad, result)

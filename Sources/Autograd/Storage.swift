@@ -13,13 +13,15 @@ struct StorageHeader {
 }
 
 /// The memory behind one or more tensors: one allocation holding the header and the elements
-/// (8-byte aligned), charged to its context's byte limit. The last tensor over a storage gives
-/// the bytes back as it dies (`Tensor.deinit`): a tensor holds its context, so a storage need
-/// not, which spares a reference count per storage.
+/// (8-byte aligned), charged to the byte limit of the context of the tensors over it. The last
+/// tensor over a storage gives the bytes back as it dies (`Tensor.deinit`): a tensor holds its
+/// context, so a storage need not, which spares a reference count per storage.
 ///
 /// Views (`view`, `t`, `detach`, `select`, …) share their base's storage and version counter.
 final class Storage: ManagedBuffer<StorageHeader, UInt64> {
-    /// Allocates `byteCount` uninitialised bytes, charging them to `context`'s byte limit.
+    /// Allocates `byteCount` uninitialised bytes, charging them to `context`'s byte limit: the
+    /// caller puts the storage under a tensor of that context at once (`Tensor.uninitialized`),
+    /// whose death gives them back.
     static func allocate(byteCount: Int, context: Context) throws(TensorError) -> Storage {
         try context.reserve(bytes: byteCount)
         let words = (byteCount + 7) / 8

@@ -110,6 +110,8 @@ enum Samples {
         "sin": [S("sin", [[3]]) { try $0[0].sin() }],
         "cos": [S("cos", [[3]]) { try $0[0].cos() }],
         "tan": [S("tan", [[3]]) { try $0[0].tan() }],
+        "sinh": [S("sinh", [[3]]) { try $0[0].sinh() }],
+        "cosh": [S("cosh", [[3]]) { try $0[0].cosh() }],
         "tanh": [S("tanh", [[2, 3]]) { try $0[0].tanh() }],
         "sigmoid": [S("sigmoid", [[4]]) { try $0[0].sigmoid() }],
         "relu": [S("relu", [[6]]) { try $0[0].relu() }],

@@ -1660,6 +1660,7 @@ def third_order(x_data, call, **options):
 
 for name, x_data, call in [
         ("gelu", [-1.5, 0.25, 2.0], {"op": "gelu", "inputs": ["x"]}),
+        ("gelu-tanh", [-1.5, 0.25, 2.0], {"op": "gelu", "inputs": ["x"], "attrs": {"approximate": "tanh"}}),
         ("softplus", [-1.5, 0.25, 2.0], {"op": "softplus", "inputs": ["x"], "attrs": {"beta": 2.0, "threshold": 3.0}}),
         ("norm-p3", [-1.5, 0.25, 2.0], {"op": "norm", "inputs": ["x"], "attrs": {"p": 3}}),
         ("norm-p0.5", [-1.5, 0.25, 2.0], {"op": "norm", "inputs": ["x"], "attrs": {"p": 0.5}}),
@@ -1715,6 +1716,21 @@ program("div-floor-other-written-error", [
     {"out": "y", "op": "div", "inputs": ["x", "o"], "attrs": {"rounding_mode": "floor"}}, {"op": "mul_", "inputs": ["o", 1]},
     {"op": "backward", "inputs": [{"op": "sum", "inputs": ["y"]}]}], ["x"],
     message="is at version 1; expected version 0 instead", about="DivBackward2 saves other as div does")
+
+# found in review: a stale weight is torch's view error only where F.binary_cross_entropy
+# expands it (with grad mode on); elsewhere requires_grad reads the recorded grad_fn
+program("stale-split-view-as-nll-weight-not-differentiable-error", stale_split(
+    {"out": "z", "op": "nll_loss", "inputs": [{"op": "tensor", "attrs": {"data": [[-1.0, -2.0, -0.5], [-0.3, -1.2, -2.2]], "requires_grad": True}},
+                                              {"op": "tensor", "attrs": {"data": [0, 2], "dtype": "int64"}}], "attrs": {"weight": "a"}}),
+    ["z"], message="The function 'nll_loss_forward' is not differentiable with respect to argument 'weight'",
+    about="nll_loss's check that its weight does not require grad: a stale view is not its view error")
+program("stale-split-view-as-bce-weight-under-no-grad", stale_split(nograd(
+    {"out": "z", "op": "binary_cross_entropy", "inputs": [{"op": "full", "attrs": {"shape": [3], "fill_value": 0.5}}, {"op": "ones", "inputs": [3]}],
+     "attrs": {"weight": "a"}})), ["z"], about="under no_grad the weight's expand collects no edge: no error")
+program("norm-p0-backward-twice-error", [
+    leaf("x", [1.0, 0.0, 2.0]), {"out": "y", "op": "norm", "inputs": ["x"], "attrs": {"p": 0}},
+    {"op": "backward", "inputs": ["y"]}, {"op": "backward", "inputs": ["y"]}], ["x"], message=FREED,
+    about="torch unpacks norm's saved tensors before its undefined ord-0 gradient: a freed graph is its error")
 
 program("split-of-plain-tensor-inplace-error", [
     leaf("w", [1.0, 2.0]), {"out": "y", "op": "ones", "inputs": [4]},

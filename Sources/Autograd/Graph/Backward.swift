@@ -51,7 +51,7 @@ struct BackwardWalk {
         if case .capture = mode { captureMode = true } else { captureMode = false }
         while let next = ready.pop() {
             try context.checkDeadline()
-            try Self.borrowing(next) { (node) throws(TensorError) in
+            try Self.withUnretained(next) { (node) throws(TensorError) in
                 if captureMode {
                     for (k, target) in targets.enumerated() where target?.node === node {
                         captured[k] = node.buffer.isEmpty ? nil : node.buffer[target!.inputNr]
@@ -62,11 +62,11 @@ struct BackwardWalk {
                 try execute(node)
                 for i in 0..<node.edges.count {
                     guard let next = node.nextNode(i) else { continue }
-                    let ready_ = next._withUnsafeGuaranteedRef { next in
+                    let becameReady = next._withUnsafeGuaranteedRef { next in
                         next.dependencies -= 1
                         return next.dependencies == 0
                     }
-                    if ready_ { ready.push(next) }
+                    if becameReady { ready.push(next) }
                 }
             }
         }
@@ -138,7 +138,7 @@ struct BackwardWalk {
     /// reaches is kept alive by its root's graph (edges change only as a node dies) for as long
     /// as the walk runs.
     @inline(__always)
-    private static func borrowing(_ node: Unmanaged<Node>, _ body: (Node) throws(TensorError) -> Void) throws(TensorError) {
+    private static func withUnretained(_ node: Unmanaged<Node>, _ body: (Node) throws(TensorError) -> Void) throws(TensorError) {
         let error: TensorError? = node._withUnsafeGuaranteedRef { node in
             do throws(TensorError) {
                 try body(node)
@@ -176,7 +176,7 @@ struct BackwardWalk {
     /// create_graph must record the sum.
     private func add(_ grad: consuming Tensor, to edge: UnretainedEdge) throws(TensorError) {
         var moving: Tensor? = consume grad   // moved into the buffer, not copied
-        try Self.borrowing(edge.node) { (node) throws(TensorError) in
+        try Self.withUnretained(edge.node) { (node) throws(TensorError) in
             let nr = edge.inputNr
             if node.buffer.isEmpty {
                 if node.outputCount == 1 {
@@ -353,7 +353,7 @@ struct BackwardWalk {
 }
 
 /// The nodes ready to run, later sequence numbers first (`AccumulateGrad` first of all),
-/// unretained (see `BackwardWalk.borrowing`).
+/// unretained (see `BackwardWalk.withUnretained`).
 private struct ReadyQueue {
     /// Inline for the two ready nodes most walks never exceed.
     private var heap = SmallArray<Unmanaged<Node>>()

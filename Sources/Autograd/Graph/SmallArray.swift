@@ -133,7 +133,8 @@ extension SmallArray {
 }
 
 extension SmallArray {
-    /// `body` applied to element `i` (there is one) in place, without copying it.
+    /// `body` applied to element `i` (there is one), borrowed: the optimizer reads it in place
+    /// where the subscript's copy would retain it.
     @inline(__always)
     func reading<R>(_ i: Int, _ body: (borrowing Element) -> R) -> R {
         switch i {

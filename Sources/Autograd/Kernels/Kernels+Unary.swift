@@ -3,7 +3,7 @@ import RealModule
 /// Pointwise functions of one operand.
 enum UnaryOp {
     case neg, abs, sign, relu
-    case reciprocal, sqrt, rsqrt, exp, log, log1p, expm1, sin, cos, tan, tanh, sigmoid, erf
+    case reciprocal, sqrt, rsqrt, exp, log, log1p, expm1, sin, cos, tan, sinh, cosh, tanh, sigmoid, erf
     /// `gelu` exact (`approximate='none'`) and tanh-approximated.
     case gelu, geluTanh
 
@@ -35,6 +35,8 @@ extension FloatingElement {
         case .sin: Self.sin(x)
         case .cos: Self.cos(x)
         case .tan: Self.tan(x)
+        case .sinh: Self.sinh(x)
+        case .cosh: Self.cosh(x)
         case .tanh: Self.tanh(x)
         case .sigmoid: 1 / (1 + Self.exp(-x))
         case .erf: Self.erf(x)

@@ -184,9 +184,9 @@ extension Tensor {
         let out = try Kernels.gatherIndexed(self, plan)
         if let node = try indexRule.record(self, output: out) {
             node.attributes.payload = plan
-            // torch saves the index tensors as given: writing one in place before backward is
-            // its version error, and backward frees them
-            for (_, index) in entries where index.dtype == .int64 { node.save(index, checked: true) }
+            // torch saves the index tensors (a mask's as given; here, its nonzero columns: the
+            // wire's masks are literals, never written), which backward frees
+            for (_, index) in entries { node.save(index, checked: true) }
         }
         return out
     }

@@ -107,7 +107,7 @@ extension Tensor {
     }
 
     private func splitParts(_ sizes: [Int], dim d: Int, rule: Derivative) throws(TensorError) -> [Tensor] {
-        try Derivative.checkInputs(self)
+        try Derivative.checkInputs(self)   // for chunk, whose own checks come first (split's came before)
         var start = 0
         var parts: [Tensor] = []
         for size in sizes {

@@ -234,7 +234,8 @@ extension Tensor {
         if let bias {
             if rank == 2 { return try Tensor.addmm(bias, self, weight.t()) }
             // torch 2.15 folds the batch into one addmm for a contiguous input and a contiguous
-            // bias that squeezes to one dimension (`[4]`, `[1, 4]`; not `[]`, `[1, 1]`, `[2, 4]`)
+            // bias that is one-dimensional or squeezes to one dimension (`[4]`, `[1]`, `[1, 4]`;
+            // not `[]`, `[1, 1]`, `[2, 4]`)
             if isContiguous && bias.isContiguous && (bias.rank == 1 || bias.shape.count(where: { $0 != 1 }) == 1) {
                 let folded = try reshape([Shape.product(shape.dropLast()), shape.last ?? 1])
                 let result = try Tensor.addmm(bias, folded, weight.t())

@@ -30,7 +30,6 @@ public enum Reduction: String, Sendable {
 extension Tensor {
     /// torch refuses a weight that requires grad: its loss kernels have no derivative for it.
     private func requireConstant(_ weight: Tensor?, _ name: String, of function: String) throws(TensorError) {
-        try weight?.checkGradFn()   // torch's requires_grad reads grad_fn, which refuses a stale view
         if let weight, weight.requiresGrad, context.isGradEnabled {
             throw .evaluation("The function '\(function)' is not differentiable with respect to argument '\(name)'. This input cannot have requires_grad True.")
         }
@@ -85,6 +84,8 @@ extension Tensor {
         guard target.shape == shape else {
             throw .evaluation("Using a target size (\(Shape.torchSize(target.shape))) that is different to the input size (\(Shape.torchSize(shape))) is deprecated. Please ensure they have the same size.")
         }
+        // F.binary_cross_entropy expands the weight first: a view op, which collects its edge
+        if let weight { try Derivative.checkInputs(weight) }
         try requireConstant(weight, "weight", of: "binary_cross_entropy")
         try Derivative.checkInputs(self, target)
         // the kernel's TensorIterator wants one dtype, then dispatches on it (floating only)

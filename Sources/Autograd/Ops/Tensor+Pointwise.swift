@@ -14,6 +14,8 @@ private let expm1Rule = Derivatives.named("expm1")
 private let sinRule = Derivatives.named("sin")
 private let cosRule = Derivatives.named("cos")
 private let tanRule = Derivatives.named("tan")
+private let sinhRule = Derivatives.named("sinh")
+private let coshRule = Derivatives.named("cosh")
 private let tanhRule = Derivatives.named("tanh")
 private let sigmoidRule = Derivatives.named("sigmoid")
 private let reluRule = Derivatives.named("relu")
@@ -68,6 +70,10 @@ extension Tensor {
     public func cos() throws(TensorError) -> Tensor { try pointwise(.cos, cosRule, saves: .input) }
     /// `torch.tan`. Backward: TanBackward0.
     public func tan() throws(TensorError) -> Tensor { try pointwise(.tan, tanRule, saves: .result) }
+    /// `torch.sinh` (the engine's own: torch's formulas use it). Backward: SinhBackward0.
+    func sinh() throws(TensorError) -> Tensor { try pointwise(.sinh, sinhRule, saves: .input) }
+    /// `torch.cosh` (the engine's own: gelu's tanh double backward divides by it). Backward: CoshBackward0.
+    func cosh() throws(TensorError) -> Tensor { try pointwise(.cosh, coshRule, saves: .input) }
     /// `torch.tanh`. Backward: TanhBackward0.
     public func tanh() throws(TensorError) -> Tensor { try pointwise(.tanh, tanhRule, saves: .result) }
     /// `torch.sigmoid`. Backward: SigmoidBackward0.
