@@ -169,9 +169,12 @@ extension Node {
         noteSavedHistory(t)
     }
 
-    func save(_ t: Tensor, as name: SavedName) {
+    /// Saves an input under torch's name for it; `checked: false` where torch would not save it
+    /// (no formula that will run reads it), so that writing it in place is no error.
+    func save(_ t: Tensor, as name: SavedName, checked: Bool = true) {
         var saved = SavedTensor(input: t)
         saved.name = name
+        saved.isChecked = checked
         savedTensors.append(saved)
         noteSavedHistory(t)
     }
@@ -180,14 +183,8 @@ extension Node {
     /// …), under torch's names: as torch, a tensor whose reader will not run is not checked for
     /// in-place changes.
     func saveCrossed(_ a: Tensor, as nameA: SavedName, _ b: Tensor, as nameB: SavedName) {
-        var first = SavedTensor(input: a), second = SavedTensor(input: b)
-        (first.name, second.name) = (nameA, nameB)
-        first.isChecked = needsGradient(1)
-        second.isChecked = needsGradient(0)
-        savedTensors.append(first)
-        savedTensors.append(second)
-        noteSavedHistory(a)
-        noteSavedHistory(b)
+        save(a, as: nameA, checked: needsGradient(1))
+        save(b, as: nameB, checked: needsGradient(0))
     }
 
     /// A saved tensor holds its history: this node is taller than it.

@@ -142,8 +142,8 @@ extension Tensor {
         try Derivative.checkInputs(self, other)
         let out = try Kernels.binary(.div, self, other)
         if let node = try divRule.record(self, other, output: out) {
-            node.save(self, as: .`self`, other, as: .other)
-            node.savedTensors[0].isChecked = node.needsGradient(1)   // torch saves self for other's formula only
+            node.save(self, as: .`self`, checked: node.needsGradient(1))   // read by other's formula only
+            node.save(other, as: .other)
         }
         return out
     }
@@ -169,8 +169,8 @@ extension Tensor {
         try Derivative.checkInputs(self, other)
         let out = try Kernels.binary(mode == .floor ? .floorDivide : .truncDivide, self, other)
         if out.dtype.isFloatingPoint, let node = try divModeRule.record(self, other, output: out) {
-            node.save(self, as: .`self`, other, as: .other)   // torch saves them as for div
-            node.savedTensors[0].isChecked = node.needsGradient(1)
+            node.save(self, as: .`self`, checked: node.needsGradient(1))   // torch saves them as for div
+            node.save(other, as: .other)
         }
         return out
     }

@@ -116,11 +116,9 @@ extension Tensor {
         let product = try Kernels.matmul(a, b, batch: 1, m: a.shape[0], k: a.shape[1], n: b.shape[1],
                                          outShape: [a.shape[0], b.shape[1]])
         let out = try Kernels.binary(.add, product, bias)
-        if let node = try addmmRule.record(bias, a, b, output: out) {
-            node.save(a, as: .mat1, b, as: .mat2)
-            // torch saves each matrix for the other's formula only
-            node.savedTensors[0].isChecked = node.needsGradient(2)
-            node.savedTensors[1].isChecked = node.needsGradient(1)
+        if let node = try addmmRule.record(bias, a, b, output: out) {   // each matrix for the other's formula
+            node.save(a, as: .mat1, checked: node.needsGradient(2))
+            node.save(b, as: .mat2, checked: node.needsGradient(1))
         }
         return out
     }
