@@ -34,8 +34,9 @@ a second backward through the leaves' .grad. `saved` writes each input (made a n
 the result, in place after the op, with each other input made a constant in turn. `twice` runs
 each form's backward twice, without and with retain_graph first. `views` replaces each leaf by
 a view of a larger leaf; `inplace` runs each add, sub, mul, div and clamp form in place on a
-non-leaf, a view of one, the leaf, a view of the leaf and the leaf under no_grad. All print
-`N probed, M differ`.
+non-leaf, a view of one, the leaf, a view of the leaf and the leaf under no_grad; `grads`
+replaces each backward by autograd.grad (grad_outputs, an unused input, materialize_grads,
+retain_graph then a second grad). All print `N probed, M differ`.
 """
 import argparse
 import contextlib
@@ -703,6 +704,30 @@ def inplace(probe):
             probe.compare(f"{name}: in place on a {how}", p, messages=True)
 
 
+def grads(probe):
+    """Every form's backward replaced by autograd.grad over its leaves: with the seed given as
+    grad_outputs, with an extra unused leaf (allow_unused, materialize_grads), and with
+    retain_graph then a second grad: captured gradients, unused inputs, freed graphs."""
+    for name, op, attrs_, program, leaf_names, outs in first_orders():
+        at = next((i for i, s in enumerate(program["steps"]) if s.get("op") == "backward"), None)
+        if at is None or not leaf_names:
+            continue
+        back = program["steps"][at]
+        names = [leaf for leaf, _ in leaf_names]
+        out = [f"d{i}" for i in range(len(names) + 1)]
+        unused = {"out": "u", "op": "tensor", "attrs": {"data": [1.0, 2.0], "requires_grad": True}}
+        for label, attrs in [("allow_unused", {"allow_unused": True}), ("materialize_grads", {"materialize_grads": True}),
+                             ("unused refused", {}), ("retain_graph, twice", {"allow_unused": True, "retain_graph": True})]:
+            call = {"out": out, "op": "grad", "inputs": back["inputs"][:1] + names + ["u"], "attrs": attrs}
+            if len(back["inputs"]) > 1:
+                call["attrs"] = dict(attrs, grad_outputs=back["inputs"][1:])
+            steps = program["steps"][:at] + [unused, call]
+            if "twice" in label:
+                steps.append(dict(call, out=[o + "b" for o in out], attrs={k: v for k, v in call["attrs"].items() if k != "retain_graph"}))
+            p = {**program, "steps": steps, "outputs": out + ([o + "b" for o in out] if "twice" in label else [])}
+            probe.compare(f"{name}: grad, {label}", p, messages=True)
+
+
 def specials_from_catalog(probe, args):
     url = urllib.parse.urlparse(args.url)
     c = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
@@ -731,7 +756,7 @@ MODES = {
     **{name: (lambda mode: lambda probe, args: mode(probe))(mode) for name, mode in [
         ("stale", stale), ("shapes", shapes), ("dtypes", dtypes), ("attrs", attrs), ("numbers", numbers),
         ("constants", constants), ("second", second), ("third", third), ("accumulate", accumulate),
-        ("saved", saved), ("twice", twice), ("views", views), ("inplace", inplace)]},
+        ("saved", saved), ("twice", twice), ("views", views), ("inplace", inplace), ("grads", grads)]},
 }
 
 
