@@ -1732,6 +1732,19 @@ program("norm-p0-backward-twice-error", [
     {"op": "backward", "inputs": ["y"]}, {"op": "backward", "inputs": ["y"]}], ["x"], message=FREED,
     about="torch unpacks norm's saved tensors before its undefined ord-0 gradient: a freed graph is its error")
 
+# found by probe.py orders (a leaf of an edge shape and another of another dtype, at once)
+program("matmul-vector-by-single-batch-folds-graph", [
+    {"out": "v", "op": "tensor", "attrs": {"data": [0.5, -1.0, 2.0]}},
+    leaf("b", [[[0.375, 0.5], [0.625, 0.75], [0.875, 1.0]]]), {"out": "y", "op": "matmul", "inputs": ["v", "b"]},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["y", "y"]}]}]}], ["b", "y"],
+    about="torch 2.15 folds a batch it can view as rows (size-1 dimensions' strides aside) into mv")
+program("matmul-permuted-single-batch-folds-graph", [
+    leaf("a0", [[[0.5], [1.5]], [[-1.0], [0.25]], [[2.0], [0.75]]]),
+    {"out": "a", "op": "permute", "inputs": ["a0", 2, 1, 0]},
+    {"out": "y", "op": "matmul", "inputs": ["a", [[1.0, 0.5], [-0.5, 2.0], [0.25, 1.0]]]},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": [{"op": "mul", "inputs": ["y", "y"]}]}]}], ["a0", "y"],
+    about="a permuted [1, 2, 3] operand views as rows: folded into mm (ReshapeAliasBackward0)")
+
 program("split-of-plain-tensor-inplace-error", [
     leaf("w", [1.0, 2.0]), {"out": "y", "op": "ones", "inputs": [4]},
     {"out": ["a", "b"], "op": "split", "inputs": ["y", 2]}, {"op": "mul_", "inputs": ["a", "w"]}],

@@ -36,7 +36,8 @@ each form's backward twice, without and with retain_graph first. `views` replace
 a view of a larger leaf; `inplace` runs each add, sub, mul, div and clamp form in place on a
 non-leaf, a view of one, the leaf, a view of the leaf and the leaf under no_grad; `grads`
 replaces each backward by autograd.grad (grad_outputs, an unused input, materialize_grads,
-retain_graph then a second grad). All print `N probed, M differ`.
+retain_graph then a second grad); `orders` gives one leaf an edge shape and a second leaf another
+dtype at once, so that the order of an op's own checks shows. All print `N probed, M differ`.
 """
 import argparse
 import contextlib
@@ -728,6 +729,28 @@ def grads(probe):
             probe.compare(f"{name}: grad, {label}", p, messages=True)
 
 
+def orders(probe):
+    """Every form of two or more leaves with two things wrong at once: one leaf of an edge shape
+    and another of another dtype, so that the order of an op's own checks shows."""
+    for name, op, attrs_, program, leaf_names, outs in first_orders():
+        for (a, shape_a), (b, shape_b) in itertools.permutations(leaf_names, 2):
+            for variant in ([], [0], [1] + list(shape_a)):
+                for dtype in ("int64", "bool", "float32" if program.get("dtype") == "float64" else "float64"):
+                    steps = with_leaf(program, a, shape_a, variant)
+                    steps = steps and with_leaf({**program, "steps": steps}, b, shape_b, dtype)
+                    if steps is None:
+                        continue
+                    for step in steps:   # an integer or bool leaf cannot require grad
+                        if step.get("out") == b and dtype in ("int64", "bool"):
+                            step["attrs"] = {k: v for k, v in step["attrs"].items() if k != "requires_grad"}
+                            convert = (lambda v: v > 0) if dtype == "bool" else (lambda v: int(round(v * 2)))
+
+                            def walk(v, convert=convert):
+                                return [walk(x) for x in v] if isinstance(v, list) else convert(v)
+                            step["attrs"]["data"] = walk(step["attrs"]["data"])
+                    probe.compare(f"{name}: {a} {variant}, {b} {dtype}", {**program, "steps": steps}, messages=True)
+
+
 def specials_from_catalog(probe, args):
     url = urllib.parse.urlparse(args.url)
     c = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
@@ -756,7 +779,7 @@ MODES = {
     **{name: (lambda mode: lambda probe, args: mode(probe))(mode) for name, mode in [
         ("stale", stale), ("shapes", shapes), ("dtypes", dtypes), ("attrs", attrs), ("numbers", numbers),
         ("constants", constants), ("second", second), ("third", third), ("accumulate", accumulate),
-        ("saved", saved), ("twice", twice), ("views", views), ("inplace", inplace), ("grads", grads)]},
+        ("saved", saved), ("twice", twice), ("views", views), ("inplace", inplace), ("grads", grads), ("orders", orders)]},
 }
 
 

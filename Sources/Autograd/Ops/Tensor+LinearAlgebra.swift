@@ -157,14 +157,14 @@ extension Tensor {
         if smaller.requiresGrad { return true }
         if rank == 2 { return false }
         if larger.count == 0 { return true }
-        // The larger operand, transposed when it is the second, must fold without a copy.
+        // The larger operand, transposed when it is the second, must fold without a copy: torch
+        // 2.15 asks whether it can be viewed as rows (size-1 dimensions' strides do not matter)
         var shape = larger.shape, strides = larger.strides
         if !firstLarger {
             shape.swapAt(shape.count - 1, shape.count - 2)
             strides.swapAt(strides.count - 1, strides.count - 2)
         }
-        for i in 0..<(shape.count - 2) where strides[i] != strides[i + 1] * shape[i + 1] { return false }
-        return true
+        return Self.viewStrides(shape, strides, [Shape.product(shape.dropLast()), shape[shape.count - 1]]) != nil
     }
 
     private func foldedMatmul(_ other: Tensor) throws(TensorError) -> Tensor {
