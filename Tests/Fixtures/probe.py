@@ -37,7 +37,8 @@ a view of a larger leaf; `inplace` runs each add, sub, mul, div and clamp form i
 non-leaf, a view of one, the leaf, a view of the leaf and the leaf under no_grad; `grads`
 replaces each backward by autograd.grad (grad_outputs, an unused input, materialize_grads,
 retain_graph then a second grad); `orders` gives one leaf an edge shape and a second leaf another
-dtype at once, so that the order of an op's own checks shows. All print `N probed, M differ`.
+dtype at once, so that the order of an op's own checks shows; `special-seconds` takes every
+one-input op's second derivative on the special values. All print `N probed, M differ`.
 """
 import argparse
 import contextlib
@@ -751,11 +752,30 @@ def orders(probe):
                     probe.compare(f"{name}: {a} {variant}, {b} {dtype}", {**program, "steps": steps}, messages=True)
 
 
-def specials_from_catalog(probe, args):
+def special_seconds(probe, ops):
+    """Every one-input op's second derivative on the special values (±inf, NaN, ±0, 1e±30,
+    denormals) in both float dtypes: the double-backward formulas' handling of them."""
+    one = [o["name"] for o in ops if o["differentiable"] and o["inputs"] == {"min": 1, "max": 1}
+           and o["name"] not in ("t", "clone", "contiguous", "zero_")]
+    for dtype in ("float32", "float64"):
+        for op in one:
+            for v in FLOATS:
+                steps = [{"out": "x", "op": "tensor", "attrs": tensor([v], dtype)},
+                         {"out": "y", "op": op, "inputs": ["x"]},
+                         {"out": "g", "op": "grad", "inputs": [{"op": "sum", "inputs": ["y"]}, "x"], "attrs": {"create_graph": True}},
+                         {"out": "h", "op": "grad", "inputs": [{"op": "sum", "inputs": ["g"]}, "x"], "attrs": {"allow_unused": True}}]
+                probe.compare(f"{dtype} {op} {v}: second derivative", {"steps": steps, "outputs": ["g", "h"]})
+
+
+def catalog(args):
     url = urllib.parse.urlparse(args.url)
     c = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
     c.request("GET", "/v1/ops")
-    specials(probe, json.loads(c.getresponse().read())["ops"])
+    return json.loads(c.getresponse().read())["ops"]
+
+
+def specials_from_catalog(probe, args):
+    specials(probe, catalog(args))
 
 
 def layouts(probe, args):
@@ -773,6 +793,7 @@ def all_versions(probe, args):
 # The modes: each runs its programs through `probe` (`args` for the modes with options).
 MODES = {
     "specials": specials_from_catalog,
+    "special-seconds": lambda probe, args: special_seconds(probe, catalog(args)),
     "versions": all_versions,
     "layouts": layouts,
     "sums": lambda probe, args: sums(probe, args.count, args.seed, big=args.big),
