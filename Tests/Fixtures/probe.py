@@ -754,7 +754,8 @@ def orders(probe):
 
 def special_seconds(probe, ops):
     """Every one-input op's second derivative on the special values (±inf, NaN, ±0, 1e±30,
-    denormals) in both float dtypes: the double-backward formulas' handling of them."""
+    denormals), and the binary ops' and two losses' over all pairs of them, in both float
+    dtypes: the double-backward formulas' handling of them."""
     one = [o["name"] for o in ops if o["differentiable"] and o["inputs"] == {"min": 1, "max": 1}
            and o["name"] not in ("t", "clone", "contiguous", "zero_")]
     for dtype in ("float32", "float64"):
@@ -765,6 +766,17 @@ def special_seconds(probe, ops):
                          {"out": "g", "op": "grad", "inputs": [{"op": "sum", "inputs": ["y"]}, "x"], "attrs": {"create_graph": True}},
                          {"out": "h", "op": "grad", "inputs": [{"op": "sum", "inputs": ["g"]}, "x"], "attrs": {"allow_unused": True}}]
                 probe.compare(f"{dtype} {op} {v}: second derivative", {"steps": steps, "outputs": ["g", "h"]})
+        pairs_a = [a for a in FLOATS for _ in FLOATS]
+        pairs_b = [b for _ in FLOATS for b in FLOATS]
+        for op in ("mul", "div", "pow", "maximum", "minimum", "mse_loss", "binary_cross_entropy_with_logits"):
+            steps = [{"out": "x", "op": "tensor", "attrs": tensor(pairs_a, dtype)},
+                     {"out": "w", "op": "tensor", "attrs": tensor(pairs_b, dtype)},
+                     {"out": "y", "op": op, "inputs": ["x", "w"]},
+                     {"out": ["gx", "gw"], "op": "grad", "inputs": [{"op": "sum", "inputs": ["y"]}, "x", "w"],
+                      "attrs": {"create_graph": True}},
+                     {"out": ["hx", "hw"], "op": "grad", "inputs": [{"op": "add", "inputs": [{"op": "sum", "inputs": ["gx"]}, {"op": "sum", "inputs": ["gw"]}]}, "x", "w"],
+                      "attrs": {"allow_unused": True}}]
+            probe.compare(f"{dtype} {op} pairs: second derivatives", {"steps": steps, "outputs": ["gx", "gw", "hx", "hw"]})
 
 
 def catalog(args):
