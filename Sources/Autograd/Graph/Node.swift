@@ -102,8 +102,6 @@ public final class Node {
         return try savedTensors[i].unpack(for: self)
     }
 
-    /// The shape input `i` had in the forward pass, read from the node its gradient goes to
-    /// (defined whenever the rule runs for input `i`).
     /// A saved tensor read only for its geometry (as torch saves sizes and strides, not the
     /// tensor): no version check.
     func savedGeometry(_ i: Int) throws(TensorError) -> Tensor {
@@ -116,6 +114,8 @@ public final class Node {
     @inline(__always)
     func nextNode(_ i: Int) -> Unmanaged<Node>? { edges.unretained(at: i)?.node }
 
+    /// The shape input `i` had in the forward pass, read from the node its gradient goes to
+    /// (defined whenever the rule runs for input `i`).
     public func inputShape(_ i: Int) -> [Int] {
         let edge = edges[i]!
         return edge.node.outputs[edge.inputNr].shape
