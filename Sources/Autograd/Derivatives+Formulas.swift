@@ -60,27 +60,66 @@ func powBackwardExponent(_ grad: Tensor, base: Scalar, _ exponent: Tensor, _ res
     return try grad.mul(try result.mul(.double(Double.log(base.doubleValue))))
 }
 
-/// The vector-Jacobian product of `exclusiveProduct` along `dim`: for each k, the sum over
-/// i ≠ k of `grad[i]` times the product of `x` over the elements other than i and k. One kernel
-/// outside create_graph; under it, recorded ops, so that every higher order is differentiable
-/// too: for each k, the exclusive products of `x` with its k-th element replaced by one (an
-/// n × n table along `dim`, n its size: n times x's elements, so a long `dim` meets the
-/// element limit where the kernel would not), weighted by the gradient, summed without i = k.
-func exclusiveProductBackward(_ grad: Tensor, _ x: Tensor, dim: Int) throws(TensorError) -> Tensor {
-    guard x.context.isGradEnabled else { return try Kernels.prodOthersBackward(grad, x, dim: dim) }
-    let n = x.shape[dim]
-    var tableShape = x.shape
-    tableShape.insert(n, at: dim)               // [..., k, j, ...]: row k is x with x[k] replaced
-    var diagonalShape = [Int](repeating: 1, count: x.rank + 1)
-    diagonalShape[dim] = n
-    diagonalShape[dim + 1] = n
-    let diagonal = try Tensor.eye(n, dtype: .bool, context: x.context).view(diagonalShape)
-    let one = try Tensor.full([], .int(1), dtype: x.dtype, context: x.context)
-    let table = try Tensor.where(diagonal, one, try x.unsqueeze(dim).expand(tableShape))
-    let products = try table.exclusiveProduct(dim: dim + 1)   // [k, i]: x over j ∉ {i, k}, for i ≠ k
-    let offDiagonal = try Kernels.compare(.eq, diagonal, .bool(false))
-    let weighted = try Tensor.where(offDiagonal, try products.mul(try grad.unsqueeze(dim)), try grad.zeroScalar())
-    return try weighted.sum(dims: [dim + 1])
+/// torch's `reversed_cumsum`: for each position, the sum of `w` from there to the end of `dim`.
+func reversedCumsum(_ w: Tensor, dim: Int) throws(TensorError) -> Tensor {
+    try w.flip(dim: dim).cumsum(dim: dim).flip(dim: dim)
+}
+
+/// torch's `cumsum_backward`.
+func cumsumBackward(_ grad: Tensor, dim: Int) throws(TensorError) -> Tensor {
+    if grad.count <= 1 || grad.shape[dim] == 1 { return grad }
+    return try reversedCumsum(grad, dim: dim)
+}
+
+/// torch's `cumprod_backward`: without zeros, `reversed_cumsum(output * grad) / input`; with
+/// zeros, a kernel outside create_graph (torch's masks around the first zero, O(n)), and under
+/// it torch's O(n²) formula of recorded ops (products before k, running products after it),
+/// whose own derivatives are the higher orders.
+func cumprodBackward(_ grad: Tensor, _ input: Tensor, dim: Int, output: Tensor) throws(TensorError) -> Tensor {
+    if input.count <= 1 { return grad }
+    let n = input.shape[dim]
+    if n == 1 { return grad }
+    let w = try output.mul(grad)
+    if !input.containsZero() { return try reversedCumsum(w, dim: dim).div(input) }
+    guard input.context.isGradEnabled else { return try Kernels.cumprodBackward(grad, input, output, dim: dim) }
+    let context = input.context
+    let gradInput = try Tensor.zeros(input.shape, dtype: grad.dtype, context: context)
+    var onesShape = input.shape
+    onesShape[dim] = 1
+    let ones = try Tensor.ones([1], dtype: grad.dtype, context: context).expand(onesShape)
+    for k in 0..<n {
+        var omitted: Tensor
+        if k == 0 {
+            omitted = try Tensor.cat([ones, try input.slice(dim: dim, start: k + 1, end: nil).cumprod(dim: dim)], dim: dim)
+        } else {
+            let untilK = try input.slice(dim: dim, start: 0, end: k).prod(dim: dim, keepDim: true)
+            if k == n - 1 {
+                omitted = untilK
+            } else {
+                let fromKPlus1 = try input.slice(dim: dim, start: k + 1, end: nil).cumprod(dim: dim)
+                omitted = try untilK.expand(fromKPlus1.shape).mul(fromKPlus1)
+                omitted = try Tensor.cat([untilK, omitted], dim: dim)
+            }
+        }
+        let slice = try grad.slice(dim: dim, start: k, end: nil).mul(omitted).sum(dims: [dim])
+        try gradInput.select(dim: dim, index: k).copy_(slice)
+    }
+    return gradInput
+}
+
+/// torch's `prod_safe_zeros_backward`: each element's gradient is the product of the others,
+/// as the running product before it times the running product after it (exact with zeros).
+func prodSafeZerosBackward(_ grad: Tensor, _ input: Tensor, dim: Int) throws(TensorError) -> Tensor {
+    if input.count == 0 { return try grad.expand(input.shape) }
+    if input.shape[dim] == 1 { return grad }   // nothing else to multiply
+    var onesShape = input.shape
+    onesShape[dim] = 1
+    let ones = try Tensor.ones(onesShape, dtype: grad.dtype, context: grad.context)
+    let n = input.shape[dim]
+    let before = try Tensor.cat([ones, try input.slice(dim: dim, start: 0, end: n - 1)], dim: dim).cumprod(dim: dim)
+    let reversed = try input.slice(dim: dim, start: 1, end: n).flip(dim: dim)
+    let after = try Tensor.cat([ones, reversed], dim: dim).cumprod(dim: dim).flip(dim: dim)
+    return try grad.mul(try before.mul(after))
 }
 
 /// maximum/minimum: the gradient goes to the winner, halves on ties, none to the loser
@@ -236,8 +275,9 @@ func restoreReduced(_ t: Tensor, _ c: Node) throws(TensorError) -> Tensor {
     return out
 }
 
-/// torch's `prod_backward`: `grad * result / self` without zeros; with zeros, the product of
-/// the other elements, computed without dividing.
+/// torch's `prod_backward`: `grad * result / self` without zeros; with zeros,
+/// `prod_safe_zeros_backward` (outside create_graph, zeros outright for a whole-tensor product
+/// with two or more zeros).
 func prodBackward(_ grad: Tensor, _ c: Node, dim: Int?) throws(TensorError) -> Tensor {
     let x = try c.saved(0)
     if x.rank == 0 { return grad }
@@ -246,16 +286,13 @@ func prodBackward(_ grad: Tensor, _ c: Node, dim: Int?) throws(TensorError) -> T
     let result = dim == nil ? try c.result() : try restoreReduced(try c.result(), c)
     if !x.containsZero() { return try g.mul(try result.div(x)) }
     guard let dim else {
-        // torch: zeros when two or more elements are zero (outside create_graph), else
-        // prod_safe_zeros_backward(grad, input.view(-1), 0).view_as(input)
         let zeros = try Kernels.compare(.eq, x, .int(0)).sum().item().intValue
         if !x.context.isGradEnabled && zeros > 1 {
             return try Tensor.zeros(x.shape, dtype: x.dtype, context: x.context)
         }
-        return try grad.mul(try x.reshape([-1]).exclusiveProduct(dim: 0)).view(x.shape)
+        return try prodSafeZerosBackward(grad, try x.contiguous().view([-1]), dim: 0).view(x.shape)
     }
-    if x.shape[dim] == 1 { return g }   // prod_safe_zeros_backward: nothing else to multiply
-    return try g.mul(try x.exclusiveProduct(dim: dim))
+    return try prodSafeZerosBackward(g, x, dim: dim)
 }
 
 /// torch's `evenly_distribute_backward`: max/min of all elements share the gradient evenly

@@ -179,10 +179,11 @@ public enum Derivatives {
         // _log_softmax — self: _log_softmax_backward_data(grad, result, dim)
         Derivative("_log_softmax", "LogSoftmaxBackward0", { c, g in try g.logSoftmaxBackwardData(output: c.result(), dim: c.attributes.dims[0]) }),
 
-        // _prod_others (ours: the product of the other elements along dim, which prod's
-        // backward needs when zeros are present) — self: its vector-Jacobian product
-        Derivative("_prod_others", "ProdOthersBackward0", { c, g in
-            try exclusiveProductBackward(g, c.saved(0), dim: c.attributes.dims[0])
+        // cumsum — self: cumsum_backward(grad.to(self.scalar_type()), dim)
+        Derivative("cumsum", "CumsumBackward0", { c, g in try cumsumBackward(g, dim: c.attributes.dims[0]) }),
+        // cumprod — self: cumprod_backward(grad.to(self.scalar_type()), self, dim, result)
+        Derivative("cumprod", "CumprodBackward0", { c, g in
+            try cumprodBackward(g, c.saved(0), dim: c.attributes.dims[0], output: c.result())
         }),
 
         // MARK: Linear algebra
@@ -221,6 +222,8 @@ public enum Derivatives {
         Derivative("expand", "ExpandBackward0", { c, g in try g.sumTo(c.inputShape(0)) }),
         // permute — self: grad.permute(inverse of dims)
         Derivative("permute", "PermuteBackward0", { c, g in try g.permute(inversePermutation(c.attributes.dims)) }),
+        // flip — self: grad.flip(dims)
+        Derivative("flip", "FlipBackward0", { c, g in try g.flip(dim: c.attributes.dims[0]) }),
         // t — self: grad.t()
         Derivative("t", "TBackward0", { _, g in try g.t() }),
         // transpose.int — self: grad.transpose(dim0, dim1)

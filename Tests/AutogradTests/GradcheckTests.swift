@@ -170,7 +170,14 @@ enum Samples {
             S("prod with a zero", [[4]], range: 0.5...1.5) { try $0[0].mul(try Tensor.make([1.0, 0, 1, 1], shape: [4], dtype: .float64, context: $0[0].context)).prod() },
         ],
         "prod.dim_int": [S("dim 1", [[2, 3]], range: 0.5...1.5) { try $0[0].prod(dim: 1) }],
-        "_prod_others": [S("others", [[2, 3]]) { try $0[0].exclusiveProduct(dim: 1) }],
+        "cumsum": [S("dim 1", [[2, 3]]) { try $0[0].cumsum(dim: 1) }],
+        "cumprod": [
+            S("dim 1", [[2, 4]], range: 0.5...1.5) { try $0[0].cumprod(dim: 1) },
+            S("with zeros", [[2, 4]], range: 0.5...1.5) {
+                try $0[0].mul(try Tensor.make([1.0, 0, 1, 0, 1, 1, 0, 1], shape: [2, 4], dtype: .float64, context: $0[0].context)).cumprod(dim: 1)
+            },
+        ],
+        "flip": [S("dim 0", [[3, 2]]) { try $0[0].flip(dim: 0) }],
         "max": [S("max", [[5]]) { try $0[0].max() }],
         "min": [S("min", [[2, 3]]) { try $0[0].min() }],
         "max.dim": [S("max dim", [[2, 3]]) { try $0[0].max(dim: 1).values }, S("keepdim", [[3, 2]]) { try $0[0].max(dim: 0, keepDim: true).values }],

@@ -1668,10 +1668,20 @@ for name, x_data, call in [
     program(f"third-order-{name}-graph", third_order(x_data, call), ["x", "g", "h"],
             about="the double-backward formulas op by op as torch writes them: their graph and roundings under create_graph")
 program("third-order-prod-with-zeros", third_order([1.5, 0.0, -2.0, 0.5], {"op": "prod", "inputs": ["x"]}),
-        ["x", "g", "h"], graph=False,
-        about="prod's gradient with zeros stays differentiable to every order (values; its nodes are ours)")
+        ["x", "g", "h"],
+        about="prod's gradient with zeros as torch builds it (running products, flips, cats), and cumprod's to every order")
 program("third-order-prod-dim-with-zeros", third_order([[1.5, 0.0, -2.0], [0.5, 0.0, 0.0]], {"op": "prod", "inputs": ["x"], "attrs": {"dim": 1}}),
-        ["x", "g", "h"], graph=False)
+        ["x", "g", "h"])
+for name, dtype, x_data, attrs in [
+        ("one-zero-keepdim", "float32", [[0.5, 2.0, 0.0, -1.5], [1.25, -0.5, 2.0, 3.0]], {"dim": 1, "keepdim": True}),
+        ("zeros-dim0", "float64", [[0.0, 2.0], [0.0, -1.5], [3.0, 0.0]], {"dim": 0}),
+        ("zeros-size-one-dim", "float64", [[0.0], [2.0]], {"dim": 1}),
+        ("one-zero-all", "float32", [[1.5, -2.0], [0.0, 0.25]], {}),
+        ("two-zeros-all", "float64", [0.0, 2.0, 0.0, -1.5], {}),
+        ("no-zeros-all", "float32", [1.5, -2.0, 0.5], {})]:
+    program(f"third-order-prod-{name}", third_order(x_data, {"op": "prod", "inputs": ["x"], "attrs": attrs}),
+            ["x", "g", "h"], dtype=dtype,
+            about="prod's double backward as torch writes it (prod_safe_zeros_backward), and cumprod's, with and without zeros")
 
 # found by difftest (seed 89000): the original an in-place op saves keeps a transposed layout
 program("clamp-inplace-over-transposed-gradient-stolen", [

@@ -22,7 +22,6 @@ private let normRule = Derivatives.named("linalg_vector_norm")
 private let logsumexpRule = Derivatives.named("logsumexp")
 private let softmaxRule = Derivatives.named("_softmax")
 private let logSoftmaxRule = Derivatives.named("_log_softmax")
-private let prodOthersRule = Derivatives.named("_prod_others")
 
 extension Tensor {
     /// `torch.sum(x)` or `torch.sum(x, dim, keepdim)`; integers and bools sum to int64.
@@ -240,23 +239,6 @@ extension Tensor {
     public func any(dims: [Int]? = nil, keepDim: Bool = false) throws(TensorError) -> Tensor {
         if dims?.isEmpty == true { return try Kernels.compare(.ne, self, Scalar.int(0)) }
         return try Kernels.reduce(.any, self, dims: dims, keepDim: keepDim)
-    }
-
-    /// For each element, the product of the other elements along `dim`, computed without
-    /// division so that zeros are exact. Backward: ProdOthersBackward0.
-    func exclusiveProduct(dim: Int) throws(TensorError) -> Tensor {
-        let d = try Shape.wrap(dim, rank: rank)
-        let out = try Kernels.alongDim(self, dim: d) { (block: UnsafeBufferPointer<Double>, out: UnsafeMutableBufferPointer<Double>) in
-            var prefix = 1.0
-            for i in 0..<block.count { out[i] = prefix; prefix *= block[i] }
-            var suffix = 1.0
-            for i in stride(from: block.count - 1, through: 0, by: -1) { out[i] *= suffix; suffix *= block[i] }
-        }
-        if let node = try prodOthersRule.record(self, output: out) {
-            node.save(self)
-            node.attributes.dims = [d]
-        }
-        return out
     }
 
     /// Records a reduction's node with its dims (wrapped) and `keepdim`.
