@@ -88,6 +88,7 @@ func cumprodBackward(_ grad: Tensor, _ input: Tensor, dim: Int, output: Tensor) 
     onesShape[dim] = 1
     let ones = try Tensor.ones([1], dtype: grad.dtype, context: context).expand(onesShape)
     for k in 0..<n {
+        try context.checkDeadline()   // n steps of O(n) ops each: a long dim takes a while
         var omitted: Tensor
         if k == 0 {
             omitted = try Tensor.cat([ones, try input.slice(dim: dim, start: k + 1, end: nil).cumprod(dim: dim)], dim: dim)
