@@ -60,69 +60,6 @@ func powBackwardExponent(_ grad: Tensor, base: Scalar, _ exponent: Tensor, _ res
     return try grad.mul(try result.mul(.double(Double.log(base.doubleValue))))
 }
 
-/// torch's `reversed_cumsum`: for each position, the sum of `w` from there to the end of `dim`.
-func reversedCumsum(_ w: Tensor, dim: Int) throws(TensorError) -> Tensor {
-    try w.flip(dim: dim).cumsum(dim: dim).flip(dim: dim)
-}
-
-/// torch's `cumsum_backward`.
-func cumsumBackward(_ grad: Tensor, dim: Int) throws(TensorError) -> Tensor {
-    if grad.count <= 1 || grad.shape[dim] == 1 { return grad }
-    return try reversedCumsum(grad, dim: dim)
-}
-
-/// torch's `cumprod_backward`: without zeros, `reversed_cumsum(output * grad) / input`; with
-/// zeros, a kernel outside create_graph (torch's masks around the first zero, O(n)), and under
-/// it torch's O(n²) formula of recorded ops (products before k, running products after it),
-/// whose own derivatives are the higher orders.
-func cumprodBackward(_ grad: Tensor, _ input: Tensor, dim: Int, output: Tensor) throws(TensorError) -> Tensor {
-    if input.count <= 1 { return grad }
-    let n = input.shape[dim]
-    if n == 1 { return grad }
-    let w = try output.mul(grad)
-    if !input.containsZero() { return try reversedCumsum(w, dim: dim).div(input) }
-    guard input.context.isGradEnabled else { return try Kernels.cumprodBackward(grad, input, output, dim: dim) }
-    let context = input.context
-    let gradInput = try Tensor.zeros(input.shape, dtype: grad.dtype, context: context)
-    var onesShape = input.shape
-    onesShape[dim] = 1
-    let ones = try Tensor.ones([1], dtype: grad.dtype, context: context).expand(onesShape)
-    for k in 0..<n {
-        try context.checkDeadline()   // n steps of O(n) ops each: a long dim takes a while
-        var omitted: Tensor
-        if k == 0 {
-            omitted = try Tensor.cat([ones, try input.slice(dim: dim, start: k + 1, end: nil).cumprod(dim: dim)], dim: dim)
-        } else {
-            let untilK = try input.slice(dim: dim, start: 0, end: k).prod(dim: dim, keepDim: true)
-            if k == n - 1 {
-                omitted = untilK
-            } else {
-                let fromKPlus1 = try input.slice(dim: dim, start: k + 1, end: nil).cumprod(dim: dim)
-                omitted = try untilK.expand(fromKPlus1.shape).mul(fromKPlus1)
-                omitted = try Tensor.cat([untilK, omitted], dim: dim)
-            }
-        }
-        let slice = try grad.slice(dim: dim, start: k, end: nil).mul(omitted).sum(dims: [dim])
-        try gradInput.select(dim: dim, index: k).copy_(slice)
-    }
-    return gradInput
-}
-
-/// torch's `prod_safe_zeros_backward`: each element's gradient is the product of the others,
-/// as the running product before it times the running product after it (exact with zeros).
-func prodSafeZerosBackward(_ grad: Tensor, _ input: Tensor, dim: Int) throws(TensorError) -> Tensor {
-    if input.count == 0 { return try grad.expand(input.shape) }
-    if input.shape[dim] == 1 { return grad }   // nothing else to multiply
-    var onesShape = input.shape
-    onesShape[dim] = 1
-    let ones = try Tensor.ones(onesShape, dtype: grad.dtype, context: grad.context)
-    let n = input.shape[dim]
-    let before = try Tensor.cat([ones, try input.slice(dim: dim, start: 0, end: n - 1)], dim: dim).cumprod(dim: dim)
-    let reversed = try input.slice(dim: dim, start: 1, end: n).flip(dim: dim)
-    let after = try Tensor.cat([ones, reversed], dim: dim).cumprod(dim: dim).flip(dim: dim)
-    return try grad.mul(try before.mul(after))
-}
-
 /// maximum/minimum: the gradient goes to the winner, halves on ties, none to the loser
 /// (`losing` is the comparison of self against other that makes this input lose).
 func extremumBackward(_ grad: Tensor, _ a: Tensor, _ b: Tensor, losing: CompareOp) throws(TensorError) -> Tensor {
@@ -274,6 +211,97 @@ func restoreReduced(_ t: Tensor, _ c: Node) throws(TensorError) -> Tensor {
     var out = t
     for d in c.attributes.dims.sorted() { out = try out.unsqueeze(d) }
     return out
+}
+
+/// torch's `reversed_cumsum`: for each position, the sum of `w` from there to the end of `dim`.
+func reversedCumsum(_ w: Tensor, dim: Int) throws(TensorError) -> Tensor {
+    try w.flip(dim: dim).cumsum(dim: dim).flip(dim: dim)
+}
+
+/// torch's `cumsum_backward`.
+func cumsumBackward(_ grad: Tensor, dim: Int) throws(TensorError) -> Tensor {
+    if grad.count <= 1 || grad.shape[dim] == 1 { return grad }
+    return try reversedCumsum(grad, dim: dim)
+}
+
+/// torch's `cumprod_backward`: without zeros, `reversed_cumsum(output * grad) / input`; with
+/// zeros, outside create_graph torch's O(n) masks around each line's first zero
+/// (`cumprodBackwardAroundZeros`), and under it torch's O(n²) formula of recorded ops (products
+/// before k, running products after it), whose own derivatives are the higher orders.
+func cumprodBackward(_ grad: Tensor, _ input: Tensor, dim: Int, output: Tensor) throws(TensorError) -> Tensor {
+    if input.count <= 1 { return grad }
+    let n = input.shape[dim]
+    if n == 1 { return grad }
+    let w = try output.mul(grad)
+    if !input.containsZero() { return try reversedCumsum(w, dim: dim).div(input) }
+    guard input.context.isGradEnabled else {
+        return try cumprodBackwardAroundZeros(grad, input, dim: dim, output: output, w: w)
+    }
+    let context = input.context
+    let gradInput = try Tensor.zeros(input.shape, dtype: grad.dtype, context: context)
+    var onesShape = input.shape
+    onesShape[dim] = 1
+    let ones = try Tensor.ones([1], dtype: grad.dtype, context: context).expand(onesShape)
+    for k in 0..<n {
+        try context.checkDeadline()   // n steps of O(n) ops each: a long dim takes a while
+        var omitted: Tensor
+        if k == 0 {
+            omitted = try Tensor.cat([ones, try input.slice(dim: dim, start: k + 1, end: nil).cumprod(dim: dim)], dim: dim)
+        } else {
+            let untilK = try input.slice(dim: dim, start: 0, end: k).prod(dim: dim, keepDim: true)
+            if k == n - 1 {
+                omitted = untilK
+            } else {
+                let fromKPlus1 = try input.slice(dim: dim, start: k + 1, end: nil).cumprod(dim: dim)
+                omitted = try untilK.expand(fromKPlus1.shape).mul(fromKPlus1)
+                omitted = try Tensor.cat([untilK, omitted], dim: dim)
+            }
+        }
+        let slice = try grad.slice(dim: dim, start: k, end: nil).mul(omitted).sum(dims: [dim])
+        try gradInput.select(dim: dim, index: k).copy_(slice)
+    }
+    return gradInput
+}
+
+/// The values of torch's mask path of `cumprod_backward`, op by op as torch computes them (so
+/// rounded, and inf·0 giving NaN, where torch's are): before a line's first zero z1, the
+/// reversed running sum of `w = output * grad` over [0, z1), divided by the input; at z1, the
+/// running products over (z1, z2) (z2 the second zero) weighting the gradient over [z1, z2),
+/// summed, times the output before z1; after z1, zero. torch's `max` indices, `gather` and
+/// `masked_scatter_` are replaced by masks, a shifted output and `where`, which pick the same
+/// values.
+private func cumprodBackwardAroundZeros(_ grad: Tensor, _ input: Tensor, dim: Int, output: Tensor,
+                                        w: Tensor) throws(TensorError) -> Tensor {
+    let isZero = try Kernels.compare(.eq, input, .int(0))
+    let zerosSoFar = try isZero.converted(to: .float64).cumsum(dim: dim)   // torch: is_zero.cumsum(dim)
+    let beforeFirst = try Kernels.compare(.eq, zerosSoFar, .int(0))          // [0, z1)
+    let upToSecond = try Kernels.compare(.eq, zerosSoFar, .int(1))           // [z1, z2)
+    let first = try isZero.mul(upToSecond)                                   // z1
+    let between = try upToSecond.mul(try first.logicalNot())                 // (z1, z2)
+    let early = try reversedCumsum(try w.maskedFill(try beforeFirst.logicalNot(), 0), dim: dim).div(input)
+    let products = try input.maskedFill(try between.logicalNot(), 1).cumprod(dim: dim)
+        .mul(try grad.maskedFill(try upToSecond.logicalNot(), 0))
+    var onesShape = output.shape
+    onesShape[dim] = 1
+    let ones = try Tensor.ones(onesShape, dtype: output.dtype, context: output.context)
+    let outputBefore = try Tensor.cat([ones, try output.slice(dim: dim, start: 0, end: output.shape[dim] - 1)], dim: dim)
+    let atFirst = try products.sum(dims: [dim], keepDim: true).mul(outputBefore)
+    return try Tensor.where(first, atFirst, try Tensor.where(beforeFirst, early, try grad.zeroScalar()))
+}
+
+/// torch's `prod_safe_zeros_backward`: each element's gradient is the product of the others,
+/// as the running product before it times the running product after it (exact with zeros).
+func prodSafeZerosBackward(_ grad: Tensor, _ input: Tensor, dim: Int) throws(TensorError) -> Tensor {
+    if input.count == 0 { return try grad.expand(input.shape) }
+    if input.shape[dim] == 1 { return grad }   // nothing else to multiply
+    var onesShape = input.shape
+    onesShape[dim] = 1
+    let ones = try Tensor.ones(onesShape, dtype: grad.dtype, context: grad.context)
+    let n = input.shape[dim]
+    let before = try Tensor.cat([ones, try input.slice(dim: dim, start: 0, end: n - 1)], dim: dim).cumprod(dim: dim)
+    let reversed = try input.slice(dim: dim, start: 1, end: n).flip(dim: dim)
+    let after = try Tensor.cat([ones, reversed], dim: dim).cumprod(dim: dim).flip(dim: dim)
+    return try grad.mul(try before.mul(after))
 }
 
 /// torch's `prod_backward`: `grad * result / self` without zeros; with zeros,

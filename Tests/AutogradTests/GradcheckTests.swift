@@ -169,7 +169,12 @@ enum Samples {
             S("prod", [[4]], range: 0.5...1.5) { try $0[0].prod() },
             S("prod with a zero", [[4]], range: 0.5...1.5) { try $0[0].mul(try Tensor.make([1.0, 0, 1, 1], shape: [4], dtype: .float64, context: $0[0].context)).prod() },
         ],
-        "prod.dim_int": [S("dim 1", [[2, 3]], range: 0.5...1.5) { try $0[0].prod(dim: 1) }],
+        "prod.dim_int": [
+            S("dim 1", [[2, 3]], range: 0.5...1.5) { try $0[0].prod(dim: 1) },
+            S("dim 1 with zeros", [[2, 3]], range: 0.5...1.5) {
+                try $0[0].mul(try Tensor.make([1.0, 0, 1, 0, 1, 0], shape: [2, 3], dtype: .float64, context: $0[0].context)).prod(dim: 1)
+            },
+        ],
         "cumsum": [S("dim 1", [[2, 3]]) { try $0[0].cumsum(dim: 1) }],
         "cumprod": [
             S("dim 1", [[2, 4]], range: 0.5...1.5) { try $0[0].cumprod(dim: 1) },

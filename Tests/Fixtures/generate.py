@@ -1678,10 +1678,24 @@ for name, dtype, x_data, attrs in [
         ("zeros-size-one-dim", "float64", [[0.0], [2.0]], {"dim": 1}),
         ("one-zero-all", "float32", [[1.5, -2.0], [0.0, 0.25]], {}),
         ("two-zeros-all", "float64", [0.0, 2.0, 0.0, -1.5], {}),
-        ("no-zeros-all", "float32", [1.5, -2.0, 0.5], {})]:
+        ("no-zeros-all", "float32", [1.5, -2.0, 0.5], {}),
+        ("zero-first", "float32", [0.0, 2.0, -1.5], {}),
+        ("zero-last-dim", "float64", [[1.5, 2.0, 0.0], [0.5, -1.0, 3.0]], {"dim": 1}),
+        ("zeros-float32-overflow", "float32", [0.0, 1e30, 1e30, 0.0, 1.0], {})]:
     program(f"third-order-prod-{name}", third_order(x_data, {"op": "prod", "inputs": ["x"], "attrs": attrs}),
             ["x", "g", "h"], dtype=dtype,
             about="prod's double backward as torch writes it (prod_safe_zeros_backward), and cumprod's, with and without zeros")
+program("third-order-prod-transposed-with-zero",
+        third_order([[1.5, 0.0, 2.0], [-0.5, 3.0, 1.25]], {"op": "prod", "inputs": [{"op": "t", "inputs": ["x"]}]}),
+        ["x", "g", "h"], dtype="float32",
+        about="a whole-tensor prod of a transposed input with a zero: torch's contiguous().view(-1), then prod_safe_zeros_backward")
+program("prod-zeros-float32-overflow-second-order", [
+    {"out": "x", "op": "tensor", "attrs": {"data": [0.0, 1e30, 1e30, 0.0, 1.0], "dtype": "float32", "requires_grad": True}},
+    {"out": "y", "op": "prod", "inputs": ["x"]},
+    {"out": "g", "op": "grad", "inputs": ["y", "x"], "attrs": {"create_graph": True}},
+    {"op": "backward", "inputs": [{"op": "sum", "inputs": ["g"]}]}],
+    ["x", "g"],
+    about="cumprod's backward outside create_graph rounds as torch's masks do: float32 running products overflow to inf, and inf * 0 is NaN")
 
 # found by difftest (seed 89000): the original an in-place op saves keeps a transposed layout
 program("clamp-inplace-over-transposed-gradient-stolen", [

@@ -357,39 +357,6 @@ extension Kernels {
         }
         return try lines.unpermuted(like: x, dim: x.rank == 0 ? 0 : d).converted(to: x.dtype)
     }
-
-    /// torch's `cumprod_backward` outside create_graph for an input with zeros, line by line
-    /// along `dim` (in double precision): before the first zero z1, the running sum of
-    /// `output * grad` from the end of the zero-free stretch, divided by the input; at z1, the
-    /// products after it up to the second zero weighting the gradient, times the product
-    /// before it; after z1, nothing.
-    static func cumprodBackward(_ g: Tensor, _ x: Tensor, _ y: Tensor, dim d: Int) throws(TensorError) -> Tensor {
-        let xs = try ReductionLayout(x.converted(to: .float64), dims: [d])
-        let gs = try ReductionLayout(g.converted(to: .float64), dims: [d])
-        let ys = try ReductionLayout(y.converted(to: .float64), dims: [d])
-        let lines = try Tensor.uninitialized([xs.outer, xs.inner], .float64, x.context)
-        let o = lines.pointer(Double.self), gp = gs.data.pointer(Double.self), yp = ys.data.pointer(Double.self)
-        xs.forEachBlock(Double.self) { line, block in
-            let n = block.count
-            let gl = gp + line * n, yl = yp + line * n, out = o + line * n
-            for k in 0..<n { out[k] = 0 }
-            let z1 = block.firstIndex(of: 0) ?? n
-            var tail = 0.0
-            for k in stride(from: z1 - 1, through: 0, by: -1) {
-                tail += yl[k] * gl[k]
-                out[k] = tail / block[k]
-            }
-            guard z1 < n else { return }
-            var running = 1.0, sum = gl[z1]
-            for j in (z1 + 1)..<n {
-                if block[j] == 0 { break }
-                running *= block[j]
-                sum += running * gl[j]
-            }
-            out[z1] = sum * (z1 > 0 ? yl[z1 - 1] : 1)
-        }
-        return try lines.unpermuted(like: x, dim: x.rank == 0 ? 0 : d).converted(to: g.dtype)
-    }
 }
 
 extension Tensor {

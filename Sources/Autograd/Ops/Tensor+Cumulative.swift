@@ -1,6 +1,8 @@
 // Cumulative ops along one dimension, and flip: not in the wire's op set, but the ops torch's
 // own derivative formulas are written with (prod's backward with zeros, and cumprod's), so that
-// a graph built under create_graph has torch's nodes.
+// a graph built under create_graph has torch's nodes. Those formulas call them on floating
+// tensors only (through double precision, as `Kernels.alongDim` works, so without torch's
+// promotion of integer and bool inputs to int64), and their results are row-major.
 
 private let cumsumRule = Derivatives.named("cumsum")
 private let cumprodRule = Derivatives.named("cumprod")
