@@ -28,6 +28,8 @@ public final class Context {
     public internal(set) var runsBackwardFormulas = false
     /// Sequence numbers give graph nodes torch's backward order (later nodes first).
     var nextSequenceNumber = 0
+    /// Tensors given a history after they were made (`releaseGraphs`).
+    private var lateHistories: [WeakTensor] = []
 
     /// Compute limits, each enforced where memory is allocated or work is done.
     public struct Limits: Sendable {
@@ -103,6 +105,27 @@ public final class Context {
     }
 
     func release(bytes: Int) { bytesHeld -= bytes }
+
+    /// Notes a tensor whose history was set after it was made: a tensor written in place by a
+    /// recorded op (or the base of a view so written), or a `.grad` with a graph. Only such a
+    /// late link, from an older tensor to a newer node, can close a reference cycle, as the
+    /// new node may hold the tensor: a saved input of an in-place op that is the written tensor
+    /// or a view of it (`v.mul_(v)`), or a leaf's AccumulateGrad node in its gradient's graph.
+    func noteLateHistory(_ tensor: Tensor) {
+        lateHistories.append(WeakTensor(tensor: tensor))
+    }
+
+    /// Drops the histories noted by `noteLateHistory`, which breaks every reference cycle a
+    /// program's graph can hold: without this, the tensors in such a cycle, and this context,
+    /// are never freed. torch has the same cycles and warns of one ("Using backward() with
+    /// create_graph=True will create a reference cycle between the parameter and its gradient
+    /// which can cause a memory leak"); a server cannot leave them to its clients. Call it
+    /// once the program's results have been read: tensors keep their values, not their
+    /// `grad_fn`.
+    public func releaseGraphs() {
+        for entry in lateHistories { _ = entry.tensor?.takeHistory() }
+        lateHistories = []
+    }
 
     func takeSequenceNumber() -> Int {
         defer { nextSequenceNumber += 1 }

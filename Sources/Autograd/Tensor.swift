@@ -36,7 +36,10 @@ public final class Tensor {
         get {
             if let base = viewBase, viewVersion != version, viewCreation == .ordinary {
                 viewVersion = version
-                if recordedGradFn != nil || base.requiresGrad { recordedGradFn = regeneratedViewHistory(base: base) }
+                if recordedGradFn != nil || base.requiresGrad {
+                    recordedGradFn = regeneratedViewHistory(base: base)
+                    context.noteLateHistory(self)
+                }
                 outputNr = 0
                 if retainsGrad { registerRetainGrad() }   // torch moves the retain_grad hook to the new node
             }
@@ -65,7 +68,9 @@ public final class Tensor {
     /// A leaf's own `requires_grad` flag (a non-leaf requires grad through its `gradFn`).
     var leafRequiresGrad = false
     /// torch's `.grad`.
-    public internal(set) var grad: Tensor?
+    public internal(set) var grad: Tensor? {
+        didSet { if let grad, grad.historyHeight > 0 { context.noteLateHistory(grad) } }
+    }
     /// Set by `retain_grad()` on a non-leaf.
     var retainsGrad = false
     /// The `AccumulateGrad` node of a leaf that requires grad, made on first use. A weak

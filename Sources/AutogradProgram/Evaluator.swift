@@ -31,12 +31,17 @@ public struct Evaluator: Sendable {
         return evaluate(json: root)
     }
 
-    /// Evaluates a program already read into a tree.
-    func evaluate(json root: JSONValue) -> Answer {
+    /// Evaluates a program already read into a tree; `finished` sees the program's context
+    /// once the answer is written (tests check that nothing keeps it alive after).
+    func evaluate(json root: JSONValue, finished: (Context) -> Void = { _ in }) -> Answer {
         do {
             var decoder = ProgramDecoder(ops: WireOps.byName, limits: limits)
             let program = try decoder.decode(root)
             let context = Context(defaultDType: program.dtype, seed: program.seed, limits: limits.engineLimits)
+            defer {   // once the answer is written, or the program failed
+                context.releaseGraphs()
+                finished(context)
+            }
             let interpreter = Interpreter(context: context, limits: limits)
             try interpreter.run(program.steps)
             var writer = AnswerWriter(base64: program.base64)

@@ -1,3 +1,4 @@
+import Autograd
 import ConformanceSupport
 import Foundation
 import Testing
@@ -23,5 +24,17 @@ struct FixtureTests {
         if let mismatch = fixture.mismatch(status: answer.status, body: Data(answer.body)) {
             Issue.record("\(fixture.name): \(mismatch)")
         }
+    }
+
+    /// Every tensor holds its context, so a context that outlives its program means tensors
+    /// caught in a reference cycle: memory a server would never get back. Over the fixtures and
+    /// the golden cases.
+    @Test("nothing outlives its program: no tensor is left in a reference cycle",
+          arguments: cases + ConformanceTests.cases)
+    func freesItsTensors(_ fixture: ConformanceCase) throws {
+        weak var context: Context?
+        let root = try JSONReader.read([UInt8](fixture.program))
+        _ = Evaluator().evaluate(json: root) { context = $0 }
+        #expect(context == nil, "\(fixture.name): the program's context (and tensors) are still alive")
     }
 }

@@ -134,6 +134,7 @@ extension Tensor {
         node.attributes.payload = CopySlices(op: op, view: self, base: base)
         node.height = Swift.max(node.height, op.height + 1)   // the payload holds the op's node
         base.becomeOutput(0, of: node)
+        context.noteLateHistory(base)
     }
 
     /// torch's regenerated view history: `AsStridedBackward0` over the base's current history

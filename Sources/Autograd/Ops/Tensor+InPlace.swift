@@ -191,6 +191,7 @@ extension Tensor {
             outputNr = result.outputNr
             leafRequiresGrad = false
             if retainsGrad { registerRetainGrad() }
+            context.noteLateHistory(self)
         }
     }
 
