@@ -34,15 +34,7 @@ public final class Tensor {
     /// except the views torch refuses to regenerate (`staleViewError`): they keep their old one.
     public internal(set) var gradFn: Node? {
         get {
-            if let base = viewBase, viewVersion != version, viewCreation == .ordinary {
-                viewVersion = version
-                if recordedGradFn != nil || base.requiresGrad {
-                    recordedGradFn = regeneratedViewHistory(base: base)
-                    context.noteLateHistory(self)
-                }
-                outputNr = 0
-                if retainsGrad { registerRetainGrad() }   // torch moves the retain_grad hook to the new node
-            }
+            if let base = viewBase, viewVersion != version, viewCreation == .ordinary { regenerateHistory(base: base) }
             return recordedGradFn
         }
         set {
@@ -51,6 +43,19 @@ public final class Tensor {
         }
     }
     private var recordedGradFn: Node?
+
+    /// A view's new history over its base's, after the base was written in place (out of
+    /// line: the `gradFn` getter is on every op's path).
+    @inline(never)
+    private func regenerateHistory(base: Tensor) {
+        viewVersion = version
+        if recordedGradFn != nil || base.requiresGrad {
+            recordedGradFn = regeneratedViewHistory(base: base)
+            context.noteLateHistory(self)
+        }
+        outputNr = 0
+        if retainsGrad { registerRetainGrad() }   // torch moves the retain_grad hook to the new node
+    }
     /// The recorded history, without regenerating a view's: the node a retain_grad hook waits
     /// on (torch moves the hook only when the history is regenerated or rebased).
     var recordedHistory: Node? { recordedGradFn }
