@@ -28,6 +28,8 @@ public final class Context {
     public internal(set) var runsBackwardFormulas = false
     /// Sequence numbers give graph nodes torch's backward order (later nodes first).
     var nextSequenceNumber = 0
+    /// How many graph nodes this context has recorded.
+    public var nodesRecorded: Int { nextSequenceNumber }
     /// Tensors given a history after they were made (`releaseGraphs`).
     private var lateHistories: [WeakTensor] = []
 
@@ -112,6 +114,8 @@ public final class Context {
     /// new node may hold the tensor: a saved input of an in-place op that is the written tensor
     /// or a view of it (`v.mul_(v)`), or a leaf's AccumulateGrad node in its gradient's graph.
     func noteLateHistory(_ tensor: Tensor) {
+        guard !tensor.hasLateHistory else { return }   // once per tensor, however often written
+        tensor.hasLateHistory = true
         lateHistories.append(WeakTensor(tensor: tensor))
     }
 
@@ -123,8 +127,11 @@ public final class Context {
     /// once the program's results have been read: tensors keep their values, not their
     /// `grad_fn`.
     public func releaseGraphs() {
-        for entry in lateHistories { _ = entry.tensor?.takeHistory() }
+        // every history taken before any is freed: a freed graph then stops at the tensors whose
+        // histories are already held here, instead of setting off the next one in turn
+        let histories = lateHistories.map { $0.tensor?.takeHistory() }
         lateHistories = []
+        withExtendedLifetime(histories) {}
     }
 
     func takeSequenceNumber() -> Int {

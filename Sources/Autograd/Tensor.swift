@@ -70,6 +70,8 @@ public final class Tensor {
     var historyHeight: Int { Swift.max(recordedGradFn?.height ?? 0, viewBase?.recordedGradFn?.height ?? 0) }
     /// Which output of `gradFn` this tensor is.
     var outputNr = 0
+    /// Set once its context has noted a history given to it late (`Context.noteLateHistory`).
+    var hasLateHistory = false
     /// A leaf's own `requires_grad` flag (a non-leaf requires grad through its `gradFn`).
     var leafRequiresGrad = false
     /// torch's `.grad`.

@@ -22,27 +22,37 @@ public struct Evaluator: Sendable {
 
     /// Evaluates a JSON request body.
     public func evaluate(_ body: [UInt8]) -> Answer {
+        let (answer, leftovers) = evaluateLeavingCleanup(body)
+        leftovers.free()
+        return answer
+    }
+
+    /// Evaluates a JSON request body and answers before freeing what the program made: its
+    /// tensors and graphs are left in `Leftovers` for the caller to free once the answer is on
+    /// its way (freeing a program's graphs, millions of nodes at worst, takes a while).
+    public func evaluateLeavingCleanup(_ body: [UInt8]) -> (Answer, Leftovers) {
         let root: JSONValue
         do {
             root = try JSONReader.read(body)
         } catch {
-            return Self.failure(ProgramError(.badJSON, "the body is not JSON: \(error)"))
+            return (Self.failure(ProgramError(.badJSON, "the body is not JSON: \(error)")), Leftovers())
         }
         return evaluate(json: root)
     }
 
-    /// Evaluates a program already read into a tree; `finished` sees the program's context
-    /// once the answer is written (tests check that nothing keeps it alive after).
-    func evaluate(json root: JSONValue, finished: (Context) -> Void = { _ in }) -> Answer {
+    /// Evaluates a program already read into a tree.
+    func evaluate(json root: JSONValue) -> (Answer, Leftovers) {
+        let leftovers = Leftovers()
+        return (evaluate(json: root, leaving: leftovers), leftovers)
+    }
+
+    private func evaluate(json root: JSONValue, leaving leftovers: Leftovers) -> Answer {
         do {
             var decoder = ProgramDecoder(ops: WireOps.byName, limits: limits)
             let program = try decoder.decode(root)
             let context = Context(defaultDType: program.dtype, seed: program.seed, limits: limits.engineLimits)
-            defer {   // once the answer is written, or the program failed
-                context.releaseGraphs()
-                finished(context)
-            }
             let interpreter = Interpreter(context: context, limits: limits)
+            leftovers.interpreter = interpreter
             try interpreter.run(program.steps)
             var writer = AnswerWriter(base64: program.base64)
             let names = program.outputs ?? interpreter.environment.order
@@ -77,3 +87,26 @@ public struct Evaluator: Sendable {
         return json.bytes
     }
 }
+
+/// What a finished program leaves behind (its context, variables and graphs), to be freed by
+/// `free()` or with the last reference. The program layer hands them over only once the
+/// answer is written, and nothing else reaches them, so they may cross to the thread that
+/// frees them (hence `@unchecked Sendable`).
+public final class Leftovers: @unchecked Sendable {
+    fileprivate var interpreter: Interpreter?
+
+    /// The program's context, while it is kept here.
+    var context: Context? { interpreter?.context }
+
+    /// How many graph nodes the program recorded (0 once freed): its graphs' share of memory,
+    /// which, made of small objects, the allocator keeps after they are freed.
+    public var nodesRecorded: Int { context?.nodesRecorded ?? 0 }
+
+    /// Drops the graphs that could keep tensors alive in reference cycles
+    /// (`Context.releaseGraphs`), then everything the program made.
+    public func free() {
+        interpreter?.context.releaseGraphs()
+        interpreter = nil
+    }
+}
+

@@ -61,10 +61,20 @@ public final class Service: Sendable {
                           message: "POST /v1/evaluate takes application/json, not \(type)")
         }
         metrics.evaluationStarted()
-        let answer = evaluator.evaluate(request.body)
+        let (answer, leftovers) = evaluator.evaluateLeavingCleanup(request.body)
         metrics.evaluationFinished(errorCode: answer.errorCode?.rawValue)
-        return .json(status: answer.status, answer.body)
+        var response = HTTPResponse.json(status: answer.status, answer.body)
+        response.afterSending = {   // a large graph takes a while to free
+            let nodes = leftovers.nodesRecorded
+            leftovers.free()
+            if nodes >= Self.nodesWorthTrimming { Memory.returnFreedToSystem() }
+        }
+        return response
     }
+
+    /// A program that recorded this many nodes (hundreds of megabytes of small objects) has its
+    /// freed memory given back to the system afterwards, not kept by the allocator for the next.
+    static let nodesWorthTrimming = 1_000_000
 
     /// `application/json`, with or without parameters (`; charset=utf-8`), or any `+json` type;
     /// an empty type is none.

@@ -281,6 +281,7 @@ final class EventLoop: @unchecked Sendable {
                 wakeIfPending()
             }
             report(method: method, path: request.path, status: outgoing.status, bytesIn: bytesIn, bytesOut: outgoing.byteCount, start: start)
+            response.afterSending?()
         }
     }
 

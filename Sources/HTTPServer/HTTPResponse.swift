@@ -11,6 +11,9 @@ public struct HTTPResponse: Sendable {
     public var headers: HTTPHeaders
     /// The body; gzip-compressed on the way out when the client and content type allow.
     public var body: [UInt8]
+    /// Work of this request that its client need not wait for (freeing what the handler
+    /// built, say): the worker runs it once the response is handed to the connection.
+    public var afterSending: (@Sendable () -> Void)?
 
     /// A response with the given parts.
     public init(status: Int = 200, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {

@@ -34,7 +34,10 @@ struct FixtureTests {
     func freesItsTensors(_ fixture: ConformanceCase) throws {
         weak var context: Context?
         let root = try JSONReader.read([UInt8](fixture.program))
-        _ = Evaluator().evaluate(json: root) { context = $0 }
+        let (_, leftovers) = Evaluator().evaluate(json: root)
+        context = leftovers.context
+        #expect(context != nil || fixture.expectedStatus == 400, "\(fixture.name): the program ran in no context")
+        leftovers.free()
         #expect(context == nil, "\(fixture.name): the program's context (and tensors) are still alive")
     }
 }

@@ -6,7 +6,7 @@ public struct ConformanceCase: Sendable, CustomStringConvertible {
     public let about: String
     /// The program, as JSON bytes to post.
     public let program: Data
-    let expectedStatus: Int
+    public let expectedStatus: Int
     let expectedBody: JSONValue
     let messageContains: String?
     let compare: JSONValue?

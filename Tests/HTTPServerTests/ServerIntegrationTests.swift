@@ -321,6 +321,29 @@ struct ServerIntegrationTests {
         #expect(record.method == "POST" && record.path == "/obs" && record.status == 200 && record.bytesIn > 5 && record.bytesOut > 5)
     }
 
+    @Test("runs a response's afterSending work once the client has the response")
+    func workAfterSending() throws {
+        let started = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0), finished = DispatchSemaphore(value: 0)
+        let handler: HTTPHandler = { _ in
+            var response = HTTPResponse(status: 200, body: Array("done".utf8))
+            response.afterSending = {
+                started.signal()
+                release.wait()   // held until the test has read the response
+                finished.signal()
+            }
+            return response
+        }
+        try withServer(handler: handler) { server in
+            let client = try TestClient(port: server.localPort)
+            try client.send(get())
+            let response = try client.readResponse()
+            #expect(response.status == 200 && response.body == Array("done".utf8))
+            #expect(started.wait(timeout: .now() + 5) == .success)
+            release.signal()
+            #expect(finished.wait(timeout: .now() + 5) == .success)
+        }
+    }
+
     @Test("sends Date, Server and Content-Length on every response")
     func standardHeaders() throws {
         try withServer { server in
