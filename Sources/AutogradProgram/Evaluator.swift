@@ -89,7 +89,7 @@ public struct Evaluator: Sendable {
 }
 
 /// What a finished program leaves behind (its context, variables and graphs), to be freed by
-/// `free()` or with the last reference. The program layer hands them over only once the
+/// `free()`, or else with the last reference (which frees them the same way). The program layer hands them over only once the
 /// answer is written, and nothing else reaches them, so they may cross to the thread that
 /// frees them (hence `@unchecked Sendable`).
 public final class Leftovers: @unchecked Sendable {
@@ -108,5 +108,7 @@ public final class Leftovers: @unchecked Sendable {
         interpreter?.context.releaseGraphs()
         interpreter = nil
     }
+
+    deinit { free() }
 }
 

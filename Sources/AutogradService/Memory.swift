@@ -9,11 +9,18 @@ enum Memory {
     /// gives the free pages back (looked up at run time: Swift's Glibc module does not declare
     /// it; elsewhere this does nothing).
     static func returnFreedToSystem() {
+        _ = trim?(0)
+    }
+
+    private typealias Trim = @convention(c) (Int) -> Int32
+
+    /// glibc's `int malloc_trim(size_t pad)`, found once (nil without it).
+    private static let trim: Trim? = {
         #if canImport(Glibc)
-        typealias Trim = @convention(c) (Int) -> Int32
-        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") {
-            _ = unsafeBitCast(symbol, to: Trim.self)(0)
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") {   // RTLD_DEFAULT
+            return unsafeBitCast(symbol, to: Trim.self)
         }
         #endif
-    }
+        return nil
+    }()
 }

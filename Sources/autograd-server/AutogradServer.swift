@@ -136,8 +136,9 @@ extension AutogradServer {
         func run() throws {
             let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile()
                                    : try Data(contentsOf: URL(fileURLWithPath: file))
-            let answer = Evaluator(limits: limits.limits).evaluate([UInt8](data))
+            let (answer, leftovers) = Evaluator(limits: limits.limits).evaluateLeavingCleanup([UInt8](data))
             FileHandle.standardOutput.write(Data(answer.body + [UInt8(ascii: "\n")]))
+            leftovers.free()   // after the answer is out
             if answer.status != 200 { throw ExitCode(1) }
         }
     }

@@ -334,12 +334,15 @@ struct ServerIntegrationTests {
             return response
         }
         try withServer(handler: handler) { server in
+            var released = false
+            defer { if !released { release.signal() } }   // never leave the worker blocked
             let client = try TestClient(port: server.localPort)
             try client.send(get())
             let response = try client.readResponse()
             #expect(response.status == 200 && response.body == Array("done".utf8))
             #expect(started.wait(timeout: .now() + 5) == .success)
             release.signal()
+            released = true
             #expect(finished.wait(timeout: .now() + 5) == .success)
         }
     }
