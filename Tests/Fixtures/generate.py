@@ -1697,6 +1697,24 @@ program("prod-zeros-float32-overflow-second-order", [
     ["x", "g"],
     about="cumprod's backward outside create_graph rounds as torch's masks do: float32 running products overflow to inf, and inf * 0 is NaN")
 
+# found by difftest (seed 152000): torch's generated in-place ops make check_inplace whenever an
+# input requires grad, whatever the written tensor's dtype (the cast check comes after);
+# copy_ only when it would record
+for name, view, op, other, message in [
+        ("chunk-mul", {"out": ["a", "b"], "op": "chunk", "inputs": ["t"], "attrs": {"chunks": 2, "dim": 0}}, "mul_", "w",
+         "This view is the output of a function that returns multiple views"),
+        ("chunk-transposed-mul", {"out": ["a", "b"], "op": "chunk", "inputs": [{"op": "t", "inputs": ["t"]}], "attrs": {"chunks": 2, "dim": 0}},
+         "mul_", {"op": "index", "inputs": ["w"], "attrs": {"index": [{"start": 0, "stop": 2}]}},
+         "This view is the output of a function that returns multiple views"),
+        ("select-add", {"out": "a", "op": "index", "inputs": ["t"], "attrs": {"index": [0]}}, "add_", "w", "can't be cast to the desired output type"),
+        ("chunk-copy", {"out": ["a", "b"], "op": "chunk", "inputs": ["t"], "attrs": {"chunks": 2, "dim": 0}}, "copy_", "w", None)]:
+    program(f"inplace-integer-view-{name}-from-grad", [
+        leaf("w", [1.5, 2.0, 3.0]),
+        {"out": "t", "op": "tensor", "attrs": {"data": [[-2, 0, 2], [0, -1, -3]], "dtype": "int64"}},
+        view, {"op": op, "inputs": ["a", other]}],
+        ["a"], message=message,
+        about="an integer view written in place from a tensor that requires grad: torch's view check comes before the cast check (copy_'s only when it would record)")
+
 # found by difftest (seed 89000): the original an in-place op saves keeps a transposed layout
 program("clamp-inplace-over-transposed-gradient-stolen", [
     {"out": "x", "op": "detach", "inputs": [{"op": "t", "inputs": [{"op": "tensor", "attrs": {"data": [[0.45, -0.44], [1.06, -1.68], [-0.79, 0.81]]}}]}]},

@@ -137,11 +137,14 @@ extension Tensor {
                          outputTypeName: KeyPath<DType, String> = \.scalarTypeName,
                          kernelChecks: () throws(TensorError) -> Void = {},
                          _ compute: (Tensor) throws(TensorError) -> Tensor) throws(TensorError) {
+        let anyRequiresGrad = context.isGradEnabled && (requiresGrad || operands.contains { $0.requiresGrad })
         // torch's `requires_grad &= isDifferentiableType(self)`: an integer or bool tensor written
         // from one that requires grad (copy_ casts) records nothing and stays a leaf
-        let recording = context.isGradEnabled && dtype.isFloatingPoint
-            && (requiresGrad || operands.contains { $0.requiresGrad })
-        if recording {
+        let recording = anyRequiresGrad && dtype.isFloatingPoint
+        // torch's generated in-place ops make check_inplace and collect the edges whenever an
+        // input requires grad, whatever the written tensor's dtype (the kernel's cast check
+        // comes after); copy_, written by hand, only when it would record
+        if castsFreely ? recording : anyRequiresGrad {
             // torch's check_inplace, before the kernel's overlap checks
             if let base = viewBase {
                 if let error = viewRebaseError(indirect: false) { throw error }
