@@ -281,9 +281,7 @@ private func cumprodBackwardAroundZeros(_ grad: Tensor, _ input: Tensor, dim: In
     let early = try reversedCumsum(try w.maskedFill(try beforeFirst.logicalNot(), 0), dim: dim).div(input)
     let products = try input.maskedFill(try between.logicalNot(), 1).cumprod(dim: dim)
         .mul(try grad.maskedFill(try upToSecond.logicalNot(), 0))
-    var onesShape = output.shape
-    onesShape[dim] = 1
-    let ones = try Tensor.ones(onesShape, dtype: output.dtype, context: output.context)
+    let ones = try onesSlice(like: output, dim: dim, dtype: output.dtype)
     let outputBefore = try Tensor.cat([ones, try output.slice(dim: dim, start: 0, end: output.shape[dim] - 1)], dim: dim)
     let atFirst = try products.sum(dims: [dim], keepDim: true).mul(outputBefore)
     return try Tensor.where(first, atFirst, try Tensor.where(beforeFirst, early, try grad.zeroScalar()))
@@ -294,14 +292,19 @@ private func cumprodBackwardAroundZeros(_ grad: Tensor, _ input: Tensor, dim: In
 func prodSafeZerosBackward(_ grad: Tensor, _ input: Tensor, dim: Int) throws(TensorError) -> Tensor {
     if input.count == 0 { return try grad.expand(input.shape) }
     if input.shape[dim] == 1 { return grad }   // nothing else to multiply
-    var onesShape = input.shape
-    onesShape[dim] = 1
-    let ones = try Tensor.ones(onesShape, dtype: grad.dtype, context: grad.context)
+    let ones = try onesSlice(like: input, dim: dim, dtype: grad.dtype)
     let n = input.shape[dim]
     let before = try Tensor.cat([ones, try input.slice(dim: dim, start: 0, end: n - 1)], dim: dim).cumprod(dim: dim)
     let reversed = try input.slice(dim: dim, start: 1, end: n).flip(dim: dim)
     let after = try Tensor.cat([ones, reversed], dim: dim).cumprod(dim: dim).flip(dim: dim)
     return try grad.mul(try before.mul(after))
+}
+
+/// Ones of `t`'s shape with `dim` of size 1: what torch's formulas cat before a running product.
+private func onesSlice(like t: Tensor, dim: Int, dtype: DType) throws(TensorError) -> Tensor {
+    var shape = t.shape
+    shape[dim] = 1
+    return try Tensor.ones(shape, dtype: dtype, context: t.context)
 }
 
 /// torch's `prod_backward`: `grad * result / self` without zeros; with zeros,

@@ -89,9 +89,9 @@ public struct Evaluator: Sendable {
 }
 
 /// What a finished program leaves behind (its context, variables and graphs), to be freed by
-/// `free()`, or else with the last reference (which frees them the same way). The program layer hands them over only once the
-/// answer is written, and nothing else reaches them, so they may cross to the thread that
-/// frees them (hence `@unchecked Sendable`).
+/// `free()`, or else with the last reference (which frees them the same way). The program
+/// layer hands them over only once the answer is written, and nothing else reaches them, so
+/// they may cross to the thread that frees them (hence `@unchecked Sendable`).
 public final class Leftovers: @unchecked Sendable {
     fileprivate var interpreter: Interpreter?
 
@@ -111,4 +111,3 @@ public final class Leftovers: @unchecked Sendable {
 
     deinit { free() }
 }
-
